@@ -1,0 +1,175 @@
+"""Customer addresses: add, change, remove; at most one default per customer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from patron.core import normalise
+from patron.core.customers import next_updated_at
+from patron.core.entities import Customer, CustomerAddress
+from patron.core.errors import ErrorCode, FieldProblem, InvalidInput, NotFound
+from patron.core.ports import Clock, UnitOfWork
+
+REQUIRED = {
+    "full_name": "Full name is required",
+    "address_1": "Address is required",
+    "province": "Province is required",
+    "country": "Country is required",
+    "postcode": "Postcode is required",
+}
+# Every writable text field with its longest accepted length.
+TEXT_FIELDS: dict[str, int] = {
+    "full_name": 255,
+    "first_name": 255,
+    "last_name": 255,
+    "company": 255,
+    "vat_id": 64,
+    "salutation": 32,
+    "title": 64,
+    "address_1": 255,
+    "address_2": 255,
+    "address_3": 255,
+    "city": 255,
+    "province": 255,
+    "postcode": 64,
+    "country": 2,
+    "telephone": 64,
+    "telefax": 64,
+    "mobile": 64,
+    "email": 255,
+    "website": 255,
+    "type": 32,
+}
+
+
+def _label(name: str) -> str:
+    return name.replace("_", " ").capitalize()
+
+
+def _check(fields: Mapping[str, Any], *, creating: bool) -> None:
+    problems: list[FieldProblem] = []
+    for name, message in REQUIRED.items():
+        value = fields.get(name)
+        if (creating or name in fields) and (not isinstance(value, str) or not value.strip()):
+            if value is None or isinstance(value, str):
+                problems.append(FieldProblem(name, message))
+    for name, max_length in TEXT_FIELDS.items():
+        value = fields.get(name)
+        if value is None or any(p.field == name for p in problems):
+            continue
+        if not isinstance(value, str):
+            problems.append(FieldProblem(name, f"{_label(name)} must be a string"))
+        elif len(value) > max_length:
+            problems.append(
+                FieldProblem(name, f"{_label(name)} must be at most {max_length} characters")
+            )
+    country = fields.get("country")
+    if isinstance(country, str) and country.strip() and not _is_country(country):
+        problems.append(FieldProblem("country", "Country must be a two-letter ISO 3166-1 code"))
+    if "is_default" in fields and not isinstance(fields["is_default"], bool):
+        problems.append(FieldProblem("is_default", "Is default must be a boolean"))
+    if problems:
+        raise InvalidInput(problems, message=", ".join(p.message for p in problems))
+
+
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and code.isascii() and code.isalpha()
+
+
+def _apply(address: CustomerAddress, fields: Mapping[str, Any]) -> None:
+    for name in TEXT_FIELDS.keys() & fields.keys():
+        value = fields[name]
+        setattr(address, name, value.upper() if name == "country" and value else value)
+    if "full_name" in fields and not ({"first_name", "last_name"} & fields.keys()):
+        address.first_name, address.last_name = normalise.split_full_name(fields["full_name"])
+    elif "full_name" not in fields and ({"first_name", "last_name"} & fields.keys()):
+        address.full_name = normalise.join_names(address.first_name, address.last_name)
+
+
+async def _owner(uow: UnitOfWork, store_id: int, customer_uuid: uuid.UUID) -> Customer:
+    customer = await uow.customers.get(store_id, customer_uuid)
+    if customer is None:
+        raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
+    return customer
+
+
+async def _address(uow: UnitOfWork, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress:
+    address = await uow.addresses.get(customer_id, address_uuid)
+    if address is None:
+        raise NotFound("Address not found", code=ErrorCode.address_not_found)
+    return address
+
+
+async def add_address(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    fields: Mapping[str, Any],
+) -> tuple[Customer, CustomerAddress]:
+    """Add an address; ``is_default`` true makes it the only default.
+
+    Raises ``NotFound`` for an unknown customer and ``InvalidInput`` for missing or bad fields.
+    """
+    _check(fields, creating=True)
+    now = clock.now().replace(microsecond=0)
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        is_default = bool(fields.get("is_default", False))
+        if is_default:
+            await uow.addresses.clear_default(customer.customer_id)
+        address = CustomerAddress(
+            uuid=uuid.uuid4(),
+            store_id=store_id,
+            customer_id=customer.customer_id,
+            is_default=is_default,
+            position=0,
+            created_at=now,
+            updated_at=now,
+        )
+        _apply(address, fields)
+        await uow.addresses.add(address)
+        await uow.commit()
+    return customer, address
+
+
+async def update_address(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    address_uuid: uuid.UUID,
+    fields: Mapping[str, Any],
+) -> tuple[Customer, CustomerAddress]:
+    """Change some fields of one address of one customer.
+
+    Raises ``NotFound`` when the customer or the address (of that customer) does not exist.
+    """
+    _check(fields, creating=False)
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        address = await _address(uow, customer.customer_id, address_uuid)
+        if fields.get("is_default") is True and not address.is_default:
+            await uow.addresses.clear_default(customer.customer_id)
+        if "is_default" in fields:
+            address.is_default = fields["is_default"]
+        _apply(address, fields)
+        address.updated_at = next_updated_at(address.updated_at, clock.now())
+        await uow.commit()
+    return customer, address
+
+
+async def delete_address(
+    uow: UnitOfWork, *, store_id: int, customer_uuid: uuid.UUID, address_uuid: uuid.UUID
+) -> tuple[Customer, CustomerAddress]:
+    """Remove one address of one customer and return it as it was; raises ``NotFound``."""
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        address = await _address(uow, customer.customer_id, address_uuid)
+        await uow.addresses.delete(address)
+        await uow.commit()
+    return customer, address

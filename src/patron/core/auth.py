@@ -1,0 +1,286 @@
+"""Signing in and out: password checks, sessions and the tokens that name them.
+
+A session token is 32 random bytes shown once as 64 hex characters; only its SHA-256 is
+stored. Every face resolves its credentials to the same sessions through this module.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from patron.core import normalise
+from patron.core.entities import AdminSession, AdminUser, Customer, CustomerSession
+from patron.core.errors import AuthenticationFailed, ErrorCode
+from patron.core.passwords import PasswordHasher
+from patron.core.ports import Clock, UnitOfWork
+
+INVALID_CREDENTIALS = "Invalid email or password"
+
+
+@dataclass(frozen=True)
+class SessionPolicy:
+    """How long sessions live: idle and absolute limits, and how often last-seen is written."""
+
+    idle: timedelta = timedelta(hours=24)
+    absolute: timedelta = timedelta(days=30)
+    touch_every: timedelta = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    """Where a sign-in came from, kept on the session for the owner to review."""
+
+    face: str
+    ip: str | None = None
+    user_agent: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerLogin:
+    """A new customer session: the raw token is shown to the client once and never stored."""
+
+    token: str
+    session: CustomerSession
+    customer: Customer
+
+
+@dataclass(frozen=True)
+class AdminLogin:
+    """A new admin session: the raw token is shown to the client once and never stored."""
+
+    token: str
+    session: AdminSession
+    admin: AdminUser
+
+
+def new_token() -> str:
+    """A fresh session token from the operating system's CSPRNG."""
+    return secrets.token_hex(32)
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a session token."""
+    return hashlib.sha256(token.encode("utf-8", "replace")).hexdigest()
+
+
+def _fail() -> AuthenticationFailed:
+    return AuthenticationFailed(INVALID_CREDENTIALS, code=ErrorCode.invalid_credentials)
+
+
+async def login_customer(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    store_id: int,
+    email: str,
+    password: str,
+    client: ClientInfo,
+    policy: SessionPolicy,
+) -> CustomerLogin:
+    """Check the password and open a new session (never reusing one the client sent).
+
+    Unknown email, wrong password and a disabled account all raise the same
+    ``AuthenticationFailed`` after the same work: a dummy hash is verified when no account matches.
+    """
+    async with uow:
+        customer = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+        result = await hasher.verify(customer.password_hash if customer else None, password)
+        if customer is None or not result.ok or customer.status != 1:
+            raise _fail()
+        if result.new_hash is not None:
+            customer.password_hash = result.new_hash
+        token, session = _new_customer_session(customer, client, clock.now(), policy)
+        await uow.customer_sessions.add(session)
+        await uow.commit()
+    return CustomerLogin(token=token, session=session, customer=customer)
+
+
+def _new_customer_session(
+    customer: Customer, client: ClientInfo, now: datetime, policy: SessionPolicy
+) -> tuple[str, CustomerSession]:
+    token = new_token()
+    session = CustomerSession(
+        uuid=uuid.uuid4(),
+        token_hash=hash_token(token),
+        customer_id=customer.customer_id,
+        store_id=customer.store_id,
+        face=client.face,
+        ip=client.ip,
+        user_agent=(client.user_agent or "")[:512] or None,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + policy.absolute,
+        revoked_at=None,
+    )
+    return token, session
+
+
+def _alive(
+    session: CustomerSession | AdminSession, now: datetime, policy: SessionPolicy
+) -> bool:
+    return (
+        session.revoked_at is None
+        and now < session.expires_at
+        and now < session.last_seen_at + policy.idle
+    )
+
+
+async def resolve_customer(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    token: str | None = None,
+    session_uuid: uuid.UUID | None = None,
+    policy: SessionPolicy,
+) -> tuple[CustomerSession, Customer] | None:
+    """Find the live session named by a raw token or a public id, and its enabled customer.
+
+    Returns None for an unknown, revoked or expired session or a disabled customer.
+    """
+    async with uow:
+        repo = uow.customer_sessions
+        if token is not None:
+            session = await repo.find_by_hash(hash_token(token))
+        elif session_uuid is not None:
+            session = await repo.find_by_uuid(session_uuid)
+        else:
+            return None
+        now = clock.now()
+        if session is None or not _alive(session, now, policy):
+            return None
+        customer = await uow.customers.get_by_id(session.customer_id)
+        if customer is None or customer.status != 1:
+            return None
+        if now - session.last_seen_at >= policy.touch_every:
+            await repo.touch(session.session_id, now)
+            await uow.commit()
+    return session, customer
+
+
+async def logout_customer(uow: UnitOfWork, clock: Clock, *, token: str) -> None:
+    """End the session named by ``token``; an unknown token is not an error."""
+    async with uow:
+        session = await uow.customer_sessions.find_by_hash(hash_token(token))
+        if session is not None and session.revoked_at is None:
+            await uow.customer_sessions.revoke([session.session_id], clock.now())
+            await uow.commit()
+
+
+async def end_customer_sessions(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    ids: Sequence[str],
+    owner_id: int | None,
+) -> None:
+    """End the sessions named by raw tokens, session ids or customer uuids (a uuid means all).
+
+    With ``owner_id`` (a customer acting for itself) only that customer's sessions are touched;
+    with None (an admin) any. Names that match nothing are ignored.
+    """
+    now = clock.now()
+    async with uow:
+        for name in ids:
+            parsed = normalise.parse_uuid(name)
+            if parsed is not None:
+                await _end_by_uuid(uow, parsed, owner_id, now)
+                continue
+            session = await uow.customer_sessions.find_by_hash(hash_token(name))
+            if session is not None and owner_id in (None, session.customer_id):
+                await uow.customer_sessions.revoke([session.session_id], now)
+        await uow.commit()
+
+
+async def _end_by_uuid(
+    uow: UnitOfWork, name: uuid.UUID, owner_id: int | None, now: datetime
+) -> None:
+    session = await uow.customer_sessions.find_by_uuid(name)
+    if session is not None:
+        if owner_id in (None, session.customer_id):
+            await uow.customer_sessions.revoke([session.session_id], now)
+        return
+    customer = await uow.customers.get(1, name)
+    if customer is not None and owner_id in (None, customer.customer_id):
+        await uow.customer_sessions.revoke_all(customer.customer_id, now)
+
+
+async def login_admin(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    email: str,
+    password: str,
+    client: ClientInfo,
+    policy: SessionPolicy,
+) -> AdminLogin:
+    """Check an admin's password and open a new admin session.
+
+    Raises ``AuthenticationFailed`` alike for an unknown email, a wrong password and a disabled user.
+    """
+    async with uow:
+        admin = await uow.admins.get_by_email_key(normalise.email_key(email))
+        result = await hasher.verify(admin.password_hash if admin else None, password)
+        if admin is None or not result.ok or admin.status != 1:
+            raise _fail()
+        if result.new_hash is not None:
+            admin.password_hash = result.new_hash
+        now = clock.now()
+        token = new_token()
+        session = AdminSession(
+            uuid=uuid.uuid4(),
+            token_hash=hash_token(token),
+            admin_user_id=admin.admin_user_id,
+            face=client.face,
+            ip=client.ip,
+            user_agent=(client.user_agent or "")[:512] or None,
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + policy.absolute,
+            revoked_at=None,
+        )
+        await uow.admin_sessions.add(session)
+        await uow.commit()
+    return AdminLogin(token=token, session=session, admin=admin)
+
+
+async def resolve_admin(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    token: str | None = None,
+    session_uuid: uuid.UUID | None = None,
+    policy: SessionPolicy,
+) -> tuple[AdminSession, AdminUser] | None:
+    """Find the live admin session named by a raw token or public id, and its enabled user."""
+    async with uow:
+        repo = uow.admin_sessions
+        if token is not None:
+            session = await repo.find_by_hash(hash_token(token))
+        elif session_uuid is not None:
+            session = await repo.find_by_uuid(session_uuid)
+        else:
+            return None
+        now = clock.now()
+        if session is None or not _alive(session, now, policy):
+            return None
+        admin = await uow.admins.get_by_id(session.admin_user_id)
+        if admin is None or admin.status != 1:
+            return None
+        if now - session.last_seen_at >= policy.touch_every:
+            await repo.touch(session.session_id, now)
+            await uow.commit()
+    return session, admin
+
+
+async def logout_admin(uow: UnitOfWork, clock: Clock, *, session_id: int) -> None:
+    """End one admin session."""
+    async with uow:
+        await uow.admin_sessions.revoke([session_id], clock.now())
+        await uow.commit()

@@ -1,0 +1,283 @@
+"""Customer accounts: registration, profile changes, deletion and reads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from patron.core import normalise
+from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
+from patron.core.errors import ErrorCode, InvalidInput, NotFound
+from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
+from patron.core.ports import (
+    Clock,
+    CustomerFilter,
+    CustomerPage,
+    CustomerQueries,
+    CustomerRow,
+    UnitOfWork,
+)
+
+MAX_TEXT = 255
+STATUSES = (0, 1)
+# Profile fields stored as short text, with their longest accepted length.
+TEXT_FIELDS: dict[str, int] = {
+    "first_name": MAX_TEXT,
+    "last_name": MAX_TEXT,
+    "salutation": 32,
+    "title": 64,
+    "company": MAX_TEXT,
+    "vat_id": 64,
+    "telephone": 64,
+    "fax": 64,
+    "mobile": 64,
+    "website": MAX_TEXT,
+    "language": 16,
+    "label": MAX_TEXT,
+}
+LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
+
+
+@dataclass(frozen=True)
+class NewCustomer:
+    """What a registration gives; server-owned fields are set only by trusted callers."""
+
+    email: str
+    password: str
+    full_name: str | None = None
+    store_id: int = DEFAULT_STORE_ID
+    status: int = 1
+    group_id: int = DEFAULT_GROUP_ID
+    created_ip: str | None = None
+    profile: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _label(name: str) -> str:
+    return LABELS.get(name, name.replace("_", " ").capitalize())
+
+
+def _check_text(name: str, value: object, max_length: int, *, required: bool = False) -> None:
+    if value is None and not required:
+        return
+    if not isinstance(value, str):
+        raise InvalidInput.one(name, f"{_label(name)} must be a string")
+    if required and not value.strip():
+        raise InvalidInput.one(name, f"{_label(name)} is required and cannot be empty")
+    if len(value) > max_length:
+        raise InvalidInput.one(name, f"{_label(name)} must be at most {max_length} characters")
+
+
+def _check_email(email: str) -> str:
+    _check_text("email", email, MAX_TEXT, required=True)
+    cleaned = normalise.clean_email(email)
+    if not normalise.is_email(cleaned):
+        raise InvalidInput.one(
+            "email", "Email must be a valid email address (e.g., user@example.com)"
+        )
+    return cleaned
+
+
+def _check_status(status: int) -> None:
+    if status not in STATUSES:
+        raise InvalidInput.one("status", "Status must be either 0, 1, '0', or '1'")
+
+
+async def _check_group(uow: UnitOfWork, store_id: int, group_id: int) -> None:
+    if not await uow.customers.group_exists(store_id, group_id):
+        raise InvalidInput.one("group_id", f"Customer group {group_id} does not exist")
+
+
+def next_updated_at(previous: datetime, now: datetime) -> datetime:
+    """A change time that is later than ``previous`` even at the one-second grain faces show."""
+    now = now.replace(microsecond=0)
+    floor = previous.replace(microsecond=0)
+    return now if now > floor else floor + timedelta(seconds=1)
+
+
+def _apply_names(customer: Customer, changes: Mapping[str, Any]) -> None:
+    """The name rule: what a write gives is stored; missing parts are derived from the rest."""
+    if "full_name" in changes:
+        customer.full_name = changes["full_name"]
+        if "first_name" not in changes and "last_name" not in changes:
+            if customer.full_name:
+                customer.first_name, customer.last_name = normalise.split_full_name(
+                    customer.full_name
+                )
+            else:
+                customer.first_name = customer.last_name = None
+    for part in ("first_name", "last_name"):
+        if part in changes:
+            setattr(customer, part, changes[part])
+    if "full_name" not in changes and ("first_name" in changes or "last_name" in changes):
+        customer.full_name = normalise.join_names(customer.first_name, customer.last_name)
+    customer.name_key = normalise.fold(customer.full_name or "")
+
+
+def _apply_email(customer: Customer, email: str) -> None:
+    customer.email = email
+    customer.email_key = normalise.email_key(email)
+    customer.login_key = normalise.login_key(customer.login_name, email)
+
+
+def _check_profile(profile: Mapping[str, Any]) -> None:
+    for name, value in profile.items():
+        if name in TEXT_FIELDS:
+            _check_text(name, value, TEXT_FIELDS[name])
+        elif name == "full_name":
+            _check_text(name, value, MAX_TEXT, required=True)
+
+
+async def register_customer(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    data: NewCustomer,
+    policy: PasswordPolicy,
+) -> Customer:
+    """Create an account and return it.
+
+    Raises ``InvalidInput`` for a bad email, name, password, status or group, and
+    ``Conflict(email_already_registered)`` when the email is taken in that store.
+    """
+    email = _check_email(data.email)
+    if data.full_name is not None:
+        _check_text("full_name", data.full_name, MAX_TEXT, required=True)
+    _check_profile(data.profile)
+    check_password(data.password, policy)
+    _check_status(data.status)
+    password_hash = await hasher.hash(data.password)
+    now = clock.now().replace(microsecond=0)
+    customer = Customer(
+        uuid=uuid.uuid4(),
+        store_id=data.store_id,
+        status=data.status,
+        group_id=data.group_id,
+        login_name=None,
+        password_hash=password_hash,
+        meta_data={},
+        newsletter=False,
+        created_ip=data.created_ip,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_email(customer, email)
+    names = dict(data.profile)
+    if data.full_name is not None:
+        names["full_name"] = data.full_name
+    _apply_names(customer, names)
+    for name, value in data.profile.items():
+        if name in TEXT_FIELDS:
+            setattr(customer, name, value)
+    async with uow:
+        if data.group_id != DEFAULT_GROUP_ID:
+            await _check_group(uow, data.store_id, data.group_id)
+        await uow.customers.add(customer)
+        await uow.commit()
+    return customer
+
+
+async def _load(uow: UnitOfWork, store_id: int, customer_uuid: uuid.UUID) -> Customer:
+    customer = await uow.customers.get(store_id, customer_uuid)
+    if customer is None:
+        raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
+    return customer
+
+
+async def update_customer(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    changes: Mapping[str, Any],
+    policy: PasswordPolicy,
+) -> Customer:
+    """Apply ``changes`` (already limited by the caller to what it may change) and return the row.
+
+    A new password or a disabled status ends every session of the customer.
+    Raises ``NotFound``, ``InvalidInput`` and ``Conflict`` like ``register_customer``.
+    """
+    email = _check_email(changes["email"]) if "email" in changes else None
+    _check_profile(changes)
+    if "status" in changes:
+        _check_status(changes["status"])
+    password = changes.get("password")
+    if "password" in changes:
+        if not isinstance(password, str):
+            raise InvalidInput.one("password", "Password must be a string")
+        check_password(password, policy)
+    new_hash = await hasher.hash(password) if isinstance(password, str) else None
+    async with uow:
+        customer = await _load(uow, store_id, customer_uuid)
+        if "group_id" in changes and changes["group_id"] != customer.group_id:
+            await _check_group(uow, store_id, changes["group_id"])
+            customer.group_id = changes["group_id"]
+        if email is not None:
+            _apply_email(customer, email)
+        _apply_names(customer, changes)
+        for name in TEXT_FIELDS.keys() & changes.keys():
+            setattr(customer, name, changes[name])
+        now = clock.now()
+        ends_sessions = new_hash is not None or changes.get("status", 1) != 1
+        if new_hash is not None:
+            customer.password_hash = new_hash
+        if "status" in changes:
+            customer.status = changes["status"]
+        customer.updated_at = next_updated_at(customer.updated_at, now)
+        if ends_sessions:
+            await uow.customer_sessions.revoke_all(customer.customer_id, now)
+        await uow.commit()
+    return customer
+
+
+async def delete_customer(uow: UnitOfWork, *, store_id: int, customer_uuid: uuid.UUID) -> Customer:
+    """Delete the account (its addresses and sessions go with it) and return it as it was.
+
+    Raises ``NotFound`` when there is no such customer.
+    """
+    async with uow:
+        customer = await _load(uow, store_id, customer_uuid)
+        await uow.customers.delete(customer)
+        await uow.commit()
+    return customer
+
+
+async def get_customer(
+    queries: CustomerQueries, *, store_id: int, customer_uuid: uuid.UUID
+) -> CustomerRow:
+    """Return one customer's public columns; raises ``NotFound``."""
+    row = await queries.get_row(store_id, customer_uuid)
+    if row is None:
+        raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
+    return row
+
+
+async def list_customers(queries: CustomerQueries, flt: CustomerFilter) -> CustomerPage:
+    """Return one page of customers matching ``flt`` with the exact total."""
+    return await queries.page(flt)
+
+
+async def update_metafields(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    metafields: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Merge ``metafields`` into the customer's meta data (a null value removes the key).
+
+    Raises ``NotFound`` for an unknown customer.
+    """
+    async with uow:
+        customer = await _load(uow, store_id, customer_uuid)
+        merged = {**(customer.meta_data or {}), **metafields}
+        customer.meta_data = {key: value for key, value in merged.items() if value is not None}
+        customer.updated_at = next_updated_at(customer.updated_at, clock.now())
+        await uow.commit()
+    return customer.meta_data

@@ -1,0 +1,242 @@
+"""The canonical records, as SQLAlchemy 2.0 declarative classes.
+
+This is the only core module that imports SQLAlchemy. The customer record is the superset of
+what every face shows (EverShop, Aimeos, AbanteCart), so a new face adds tables, not rewrites.
+"""
+
+from __future__ import annotations
+
+import uuid as uuid_module
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    TypeDecorator,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+DEFAULT_STORE_ID = 1
+DEFAULT_GROUP_ID = 1
+
+# A BIGINT primary key on PostgreSQL, and SQLite's rowid alias there.
+IdType = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timestamps in UTC: ``timestamptz`` on PostgreSQL, naive UTC text on SQLite."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with predictable constraint names."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class CustomerGroup(Base):
+    """A customer group; id 1 is ``Default`` and cannot be deleted."""
+
+    __tablename__ = "customer_group"
+
+    customer_group_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    group_name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Customer(Base):
+    """One customer account, holding every field any face reads or writes."""
+
+    __tablename__ = "customer"
+    __table_args__ = (
+        Index("uq_customer_store_id_email_key", "store_id", "email_key", unique=True),
+        Index("uq_customer_store_id_login_key", "store_id", "login_key", unique=True),
+        Index("ix_customer_group_id", "group_id"),
+        Index("ix_customer_created_ip", "created_ip", "created_at"),
+    )
+
+    customer_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    status: Mapped[int] = mapped_column(SmallInteger, default=1)
+    group_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer_group.customer_group_id"), default=DEFAULT_GROUP_ID
+    )
+    email: Mapped[str] = mapped_column(String(255))
+    email_key: Mapped[str] = mapped_column(String(255))
+    login_name: Mapped[str | None] = mapped_column(String(255))
+    login_key: Mapped[str] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    # Case-folded name, so name searches agree on SQLite and PostgreSQL.
+    name_key: Mapped[str] = mapped_column(String(255), default="")
+    salutation: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(64))
+    company: Mapped[str | None] = mapped_column(String(255))
+    vat_id: Mapped[str | None] = mapped_column(String(64))
+    telephone: Mapped[str | None] = mapped_column(String(64))
+    fax: Mapped[str | None] = mapped_column(String(64))
+    mobile: Mapped[str | None] = mapped_column(String(64))
+    website: Mapped[str | None] = mapped_column(String(255))
+    birthday: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(16))
+    country: Mapped[str | None] = mapped_column(String(2))
+    newsletter: Mapped[bool] = mapped_column(Boolean, default=False)
+    label: Mapped[str | None] = mapped_column(String(255))
+    meta_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    date_verified: Mapped[date | None] = mapped_column(Date)
+    created_ip: Mapped[str | None] = mapped_column(String(45))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CustomerAddress(Base):
+    """An address of a customer; the superset of the three platforms' address fields."""
+
+    __tablename__ = "customer_address"
+    __table_args__ = (
+        Index("ix_customer_address_customer_id", "customer_id"),
+        # At most one default address per customer.
+        Index(
+            "uq_customer_address_default",
+            "customer_id",
+            unique=True,
+            sqlite_where=text("is_default"),
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    customer_address_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    last_name: Mapped[str | None] = mapped_column(String(255))
+    company: Mapped[str | None] = mapped_column(String(255))
+    vat_id: Mapped[str | None] = mapped_column(String(64))
+    salutation: Mapped[str | None] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(String(64))
+    address_1: Mapped[str | None] = mapped_column(String(255))
+    address_2: Mapped[str | None] = mapped_column(String(255))
+    address_3: Mapped[str | None] = mapped_column(String(255))
+    city: Mapped[str | None] = mapped_column(String(255))
+    province: Mapped[str | None] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(64))
+    country: Mapped[str] = mapped_column(String(2))
+    telephone: Mapped[str | None] = mapped_column(String(64))
+    telefax: Mapped[str | None] = mapped_column(String(64))
+    mobile: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(255))
+    website: Mapped[str | None] = mapped_column(String(255))
+    longitude: Mapped[float | None]
+    latitude: Mapped[float | None]
+    birthday: Mapped[date | None] = mapped_column(Date)
+    type: Mapped[str | None] = mapped_column(String(32))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class AdminUser(Base):
+    """A member of the shop's staff who signs in to the admin API and pages."""
+
+    __tablename__ = "admin_user"
+
+    admin_user_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    email: Mapped[str] = mapped_column(String(255))
+    email_key: Mapped[str] = mapped_column(String(255), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(255))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32), default="administrator")
+    status: Mapped[int] = mapped_column(SmallInteger, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CustomerSession(Base):
+    """A customer's signed-in session; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "customer_session"
+    __table_args__ = (Index("ix_customer_session_customer_id", "customer_id"),)
+
+    session_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    face: Mapped[str] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class AdminSession(Base):
+    """An admin user's signed-in session; only the SHA-256 of its token is kept."""
+
+    __tablename__ = "admin_session"
+    __table_args__ = (Index("ix_admin_session_admin_user_id", "admin_user_id"),)
+
+    session_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    admin_user_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("admin_user.admin_user_id", ondelete="CASCADE")
+    )
+    face: Mapped[str] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]

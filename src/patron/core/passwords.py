@@ -1,0 +1,123 @@
+"""Password policy and hashing.
+
+New hashes are argon2id over the NFKC form of the password. Legacy bcrypt hashes (EverShop's
+``$2a$``/``$2b$``/``$2y$``) are verified on the password as typed and replaced at the next
+successful login. Hashing is CPU work: it runs in worker threads behind a capacity limiter sized
+to the cores, so the event loop never blocks and the queue never grows without bound.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from functools import partial
+from typing import TypeVar
+
+import anyio
+import bcrypt
+from argon2 import PasswordHasher as Argon2Hasher
+from argon2 import Type
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from patron.core.errors import InvalidInput
+
+MAX_PASSWORD_LENGTH = 1024
+BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """Length rules, counted in code points after NFKC; nothing is trimmed or escaped."""
+
+    min_length: int = 8
+    max_length: int = MAX_PASSWORD_LENGTH
+
+
+def check_password(password: str, policy: PasswordPolicy, *, field: str = "password") -> None:
+    """Raise ``InvalidInput`` naming ``field`` when ``password`` breaks the policy."""
+    length = len(unicodedata.normalize("NFKC", password))
+    if length == 0:
+        raise InvalidInput.one(field, "Password is required and cannot be empty")
+    if length < policy.min_length:
+        raise InvalidInput.one(field, f"Password must be at least {policy.min_length} characters")
+    if length > policy.max_length:
+        raise InvalidInput.one(field, f"Password must be at most {policy.max_length} characters")
+
+
+@dataclass(frozen=True)
+class Argon2Parameters:
+    """argon2id cost: memory in KiB, iterations and lanes."""
+
+    memory_cost: int = 19456
+    time_cost: int = 2
+    parallelism: int = 1
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The outcome of checking a password: ``new_hash`` is set when the stored one should change."""
+
+    ok: bool
+    new_hash: str | None = None
+
+
+class PasswordHasher:
+    """argon2id hashing and legacy verification, off the event loop."""
+
+    def __init__(self, params: Argon2Parameters, *, threads: int | None = None) -> None:
+        self._argon = Argon2Hasher(
+            time_cost=params.time_cost,
+            memory_cost=params.memory_cost,
+            parallelism=params.parallelism,
+            type=Type.ID,
+        )
+        self._limiter = anyio.CapacityLimiter(threads or os.cpu_count() or 1)
+        # Verified when an account does not exist, so that path costs what a real one does.
+        self._dummy_hash = self._argon.hash(os.urandom(16).hex())
+
+    async def _run(self, func: partial[_T]) -> _T:
+        return await anyio.to_thread.run_sync(func, limiter=self._limiter)
+
+    async def hash(self, password: str) -> str:
+        """Return a new argon2id hash of ``password``."""
+        return await self._run(partial(self._hash_sync, password))
+
+    async def verify(self, stored_hash: str | None, password: str) -> Verification:
+        """Check ``password`` against ``stored_hash``; with no hash, do the same work and fail."""
+        return await self._run(partial(self._verify_sync, stored_hash, password))
+
+    def _hash_sync(self, password: str) -> str:
+        return self._argon.hash(unicodedata.normalize("NFKC", password))
+
+    def _verify_sync(self, stored_hash: str | None, password: str) -> Verification:
+        if stored_hash is None:
+            self._check_argon(self._dummy_hash, password)
+            return Verification(ok=False)
+        if stored_hash.startswith(BCRYPT_PREFIXES):
+            if not _check_bcrypt(stored_hash, password):
+                return Verification(ok=False)
+            return Verification(ok=True, new_hash=self._hash_sync(password))
+        if not self._check_argon(stored_hash, password):
+            return Verification(ok=False)
+        if self._argon.check_needs_rehash(stored_hash):
+            return Verification(ok=True, new_hash=self._hash_sync(password))
+        return Verification(ok=True)
+
+    def _check_argon(self, stored_hash: str, password: str) -> bool:
+        try:
+            return self._argon.verify(stored_hash, unicodedata.normalize("NFKC", password))
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            return False
+
+
+def _check_bcrypt(stored_hash: str, password: str) -> bool:
+    # bcrypt reads at most 72 bytes of the secret; the library refuses longer input, so cut it
+    # here, as the platforms that made these hashes did. ``$2y$`` is PHP's name for ``$2b$``.
+    secret = password.encode("utf-8")[:72]
+    candidate = stored_hash.replace("$2y$", "$2b$", 1).encode("ascii", "replace")
+    try:
+        return bcrypt.checkpw(secret, candidate)
+    except ValueError:
+        return False

@@ -1,0 +1,165 @@
+"""What the core needs from the outside world, as Protocols.
+
+``storage`` implements them over SQLAlchemy; ``tests/fakes.py`` implements them in memory.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+from patron.core.entities import (
+    AdminSession,
+    AdminUser,
+    Customer,
+    CustomerAddress,
+    CustomerSession,
+)
+
+
+class Clock(Protocol):
+    """Tells the time, in UTC."""
+
+    def now(self) -> datetime: ...
+
+
+class CustomerRepository(Protocol):
+    """Customer records for writes and checks."""
+
+    async def add(self, customer: Customer) -> None: ...
+    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None: ...
+    async def get_by_id(self, customer_id: int) -> Customer | None: ...
+    async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None: ...
+    async def delete(self, customer: Customer) -> None: ...
+    async def group_exists(self, store_id: int, group_id: int) -> bool: ...
+
+
+class AddressRepository(Protocol):
+    """Addresses of customers."""
+
+    async def add(self, address: CustomerAddress) -> None: ...
+    async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None: ...
+    async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]: ...
+    async def clear_default(self, customer_id: int) -> None: ...
+    async def delete(self, address: CustomerAddress) -> None: ...
+
+
+class AdminRepository(Protocol):
+    """Admin users."""
+
+    async def add(self, admin: AdminUser) -> None: ...
+    async def get_by_id(self, admin_user_id: int) -> AdminUser | None: ...
+    async def get_by_email_key(self, email_key: str) -> AdminUser | None: ...
+    async def list_all(self) -> Sequence[AdminUser]: ...
+
+
+class CustomerSessionRepository(Protocol):
+    """Customer sessions, found by token hash or public id."""
+
+    async def add(self, session: CustomerSession) -> None: ...
+    async def find_by_hash(self, token_hash: str) -> CustomerSession | None: ...
+    async def find_by_uuid(self, session_uuid: uuid.UUID) -> CustomerSession | None: ...
+    async def revoke(self, session_ids: Sequence[int], at: datetime) -> None: ...
+    async def revoke_all(self, customer_id: int, at: datetime) -> None: ...
+    async def touch(self, session_id: int, at: datetime) -> None: ...
+
+
+class AdminSessionRepository(Protocol):
+    """Admin sessions, found by token hash or public id."""
+
+    async def add(self, session: AdminSession) -> None: ...
+    async def find_by_hash(self, token_hash: str) -> AdminSession | None: ...
+    async def find_by_uuid(self, session_uuid: uuid.UUID) -> AdminSession | None: ...
+    async def revoke(self, session_ids: Sequence[int], at: datetime) -> None: ...
+    async def revoke_all(self, admin_user_id: int, at: datetime) -> None: ...
+    async def touch(self, session_id: int, at: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction over every repository; the service that opens it commits it."""
+
+    customers: CustomerRepository
+    addresses: AddressRepository
+    admins: AdminRepository
+    customer_sessions: CustomerSessionRepository
+    admin_sessions: AdminSessionRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def flush(self) -> None: ...
+    async def commit(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class CustomerFilter:
+    """The list filters every face may use; ``None`` means "not filtered"."""
+
+    store_id: int = 1
+    keyword: str | None = None
+    full_name: str | None = None
+    email: str | None = None
+    status: int | None = None
+    group_id: int | None = None
+    order_by: str = "customer_id"
+    descending: bool = False
+    page: int = 1
+    limit: int = 20
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """The columns the read paths show of a customer."""
+
+    customer_id: int
+    uuid: uuid.UUID
+    status: int
+    group_id: int
+    email: str
+    full_name: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class AddressRow:
+    """The columns the read paths show of an address."""
+
+    customer_address_id: int
+    uuid: uuid.UUID
+    customer_id: int
+    full_name: str | None
+    telephone: str | None
+    address_1: str | None
+    address_2: str | None
+    city: str | None
+    province: str | None
+    country: str
+    postcode: str | None
+    is_default: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CustomerPage:
+    """One page of customers and the exact number that match."""
+
+    rows: Sequence[CustomerRow]
+    total: int
+
+
+class CustomerQueries(Protocol):
+    """Read-only paths, tuned for speed (column selects, no ORM entities)."""
+
+    async def get_row(self, store_id: int, customer_uuid: uuid.UUID) -> CustomerRow | None: ...
+    async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]: ...
+    async def page(self, flt: CustomerFilter) -> CustomerPage: ...

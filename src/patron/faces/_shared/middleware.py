@@ -1,0 +1,141 @@
+"""ASGI middleware shared by every face: request ids, trusted proxies and the body cap."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import secrets
+from collections.abc import Callable, Iterable
+
+from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+log = logging.getLogger("patron")
+
+# Renders an error (status, message) in the format of the face that owns the path.
+ErrorRenderer = Callable[[int, str], Response]
+
+
+class ErrorFormats:
+    """Which face renders errors for which path prefix (longest prefix wins)."""
+
+    def __init__(self, default: ErrorRenderer) -> None:
+        self._default = default
+        self._by_prefix: list[tuple[str, ErrorRenderer]] = []
+
+    def register(self, prefix: str, renderer: ErrorRenderer) -> None:
+        self._by_prefix.append((prefix, renderer))
+        self._by_prefix.sort(key=lambda item: len(item[0]), reverse=True)
+
+    def for_path(self, path: str) -> ErrorRenderer:
+        for prefix, renderer in self._by_prefix:
+            if path.startswith(prefix):
+                return renderer
+        return self._default
+
+
+class RequestIdMiddleware:
+    """Gives each request an id (``X-Request-ID`` out, ``scope['state']['request_id']`` in)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [
+                    *message["headers"],
+                    (b"x-request-id", request_id.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+class TrustedProxyMiddleware:
+    """Applies ``X-Forwarded-For``/``-Proto`` only when the peer is a configured proxy."""
+
+    def __init__(self, app: ASGIApp, trusted: Iterable[str]) -> None:
+        self.app = app
+        self.networks = [ipaddress.ip_network(item, strict=False) for item in trusted]
+
+    def _trusted(self, host: str | None) -> bool:
+        if not host or not self.networks:
+            return False
+        try:
+            address = ipaddress.ip_address(host)
+        except ValueError:
+            return False
+        return any(address in network for network in self.networks)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("client"):
+            host, port = scope["client"]
+            if self._trusted(host):
+                headers = dict(scope["headers"])
+                forwarded = headers.get(b"x-forwarded-for", b"").decode("latin-1")
+                # Walk from the right, skipping our own proxies; the first other hop is the client.
+                hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+                while hops and self._trusted(hops[-1]):
+                    hops.pop()
+                if hops:
+                    scope = {**scope, "client": (hops[-1], port)}
+                proto = headers.get(b"x-forwarded-proto", b"").decode("latin-1").strip().lower()
+                if proto in ("http", "https"):
+                    scope = {**scope, "scheme": proto}
+        await self.app(scope, receive, send)
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over ``limit`` bytes with 413, by Content-Length and by counting the stream."""
+
+    def __init__(self, app: ASGIApp, limit: int, formats: ErrorFormats) -> None:
+        self.app = app
+        self.limit = limit
+        self.formats = formats
+
+    def _too_large(self, scope: Scope) -> Response:
+        return self.formats.for_path(scope["path"])(413, "Request body is too large")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope["headers"]).get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > self.limit):
+            await self._too_large(scope)(scope, receive, send)
+            return
+        received = 0
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, tracking_send)
+        except _BodyTooLarge:
+            if not started:
+                await self._too_large(scope)(scope, receive, send)
+
+
+class _BodyTooLarge(Exception):
+    pass

@@ -1,0 +1,496 @@
+"""EverShop Customer REST API routes. Thin: parse, call the core, shape the answer."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from patron.core import addresses, auth, customers, tokens
+from patron.core.customers import NewCustomer
+from patron.core.errors import AuthenticationRequired, InvalidInput, NotFound
+from patron.core.normalise import parse_uuid
+from patron.core.policies import Action, ensure_allowed
+from patron.faces._shared.http import client_info, is_https, json_object, json_or_form
+from patron.faces._shared.responses import JSONResponse
+from patron.faces._shared.services import Services, services_of
+from patron.faces.evershop import docs, schemas
+from patron.faces.evershop.auth import (
+    ADMIN_COOKIE,
+    CUSTOMER_COOKIE,
+    LEGACY_CUSTOMER_COOKIE,
+    AdminCaller,
+    CustomerCaller,
+    current_admin,
+    current_customer,
+    session_token,
+)
+from patron.faces.evershop.errors import EverShopRoute
+
+router = APIRouter(route_class=EverShopRoute, tags=["EverShop"])
+FACE = "evershop"
+STORE = 1
+PROFILE_LOGIN = "You must be logged in to update your profile"
+ADDRESS_LOGIN = "You must be logged in to manage your addresses"
+
+
+def ok(data: Any) -> JSONResponse:
+    return JSONResponse({"data": data})
+
+
+def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
+    services = services_of(request)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request, services.settings.cookie_secure),
+    )
+
+
+def _clear_cookie(request: Request, response: Response, name: str) -> None:
+    services = services_of(request)
+    response.delete_cookie(
+        name,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request, services.settings.cookie_secure),
+    )
+
+
+def _uuid(text: str) -> uuid.UUID:
+    parsed = parse_uuid(text)
+    if parsed is None:
+        raise NotFound("Customer not found")
+    return parsed
+
+
+async def _admin(request: Request, action: Action) -> AdminCaller:
+    caller = await current_admin(request)
+    if caller is None:
+        raise AuthenticationRequired("Unauthorized")
+    ensure_allowed(caller.admin, action)
+    return caller
+
+
+async def _customer(request: Request, message: str) -> CustomerCaller:
+    caller = await current_customer(request)
+    if caller is None:
+        raise AuthenticationRequired(message)
+    return caller
+
+
+async def _credentials(request: Request, *, form: bool) -> tuple[str, str]:
+    body = await (json_or_form(request) if form else json_object(request))
+    return schemas.required_str(body, "email"), schemas.required_str(body, "password")
+
+
+# ---- customer sign-in -------------------------------------------------------------------
+
+
+async def _login(request: Request, *, form: bool = True) -> auth.CustomerLogin:
+    services = services_of(request)
+    email, password = await _credentials(request, form=form)
+    return await auth.login_customer(
+        services.uow(),
+        services.hasher,
+        services.clock,
+        store_id=STORE,
+        email=email,
+        password=password,
+        client=client_info(request, FACE),
+        policy=services.sessions,
+    )
+
+
+@router.post("/customer/login", openapi_extra=docs.body(docs.Credentials))
+async def customer_login(request: Request) -> Response:
+    """Sign a customer in: a new session, its id in ``data.sid`` and the ``sid`` cookie."""
+    login = await _login(request)
+    response = ok({"sid": login.token})
+    max_age = services_of(request).settings.session_absolute_seconds
+    _set_cookie(request, response, CUSTOMER_COOKIE, login.token, max_age)
+    return response
+
+
+@router.api_route("/customer/logout", methods=["GET", "POST"])
+@router.post("/customers/logout")
+async def customer_logout(request: Request) -> Response:
+    """End the caller's session (by cookie or ``X-Session-ID``); always ``{"data":{}}``."""
+    services = services_of(request)
+    token = session_token(request)
+    if token:
+        await auth.logout_customer(services.uow(), services.clock, token=token)
+    response = ok({})
+    _clear_cookie(request, response, CUSTOMER_COOKIE)
+    return response
+
+
+@router.post("/api/customers/sessions", openapi_extra=docs.body(docs.Credentials))
+async def legacy_create_session(request: Request) -> Response:
+    """The 1.0 release-candidate login: a session JWT and its sid, plus the ``token`` cookie."""
+    services = services_of(request)
+    login = await _login(request, form=False)
+    lifetime = services.tokens.legacy_session
+    token = tokens.issue(
+        services.tokens,
+        token_type="customer",
+        kind="session",
+        subject=tokens.customer_claims(login.customer),
+        session_uuid=login.session.uuid,
+        now=services.clock.now(),
+        lifetime=lifetime,
+    )
+    response = ok({"token": token, "sid": login.token})
+    _set_cookie(request, response, LEGACY_CUSTOMER_COOKIE, token, lifetime)
+    return response
+
+
+@router.api_route("/api/customers/sessions/{ids}", methods=["POST", "DELETE"])
+async def legacy_end_sessions(request: Request, ids: str) -> Response:
+    """End sessions named by sids or customer uuids: a customer its own, an admin any."""
+    services = services_of(request)
+    admin = await current_admin(request)
+    customer = None if admin else await current_customer(request)
+    if admin or customer:
+        await auth.end_customer_sessions(
+            services.uow(),
+            services.clock,
+            ids=[part.strip() for part in ids.split(",") if part.strip()][:100],
+            owner_id=None if admin else customer.customer.customer_id if customer else None,
+        )
+    return ok({})
+
+
+# ---- JSON Web Tokens (EverShop 2.x) -------------------------------------------------------
+
+
+def _token_pair(services: Services, token_type: tokens.TokenType, subject: dict[str, Any],
+                session_uuid: uuid.UUID) -> dict[str, str]:
+    config = services.tokens
+    access, refresh = (
+        (config.customer_access, config.customer_refresh)
+        if token_type == "customer"
+        else (config.admin_access, config.admin_refresh)
+    )
+    now = services.clock.now()
+    return {
+        "accessToken": tokens.issue(config, token_type=token_type, kind="access", subject=subject,
+                                    session_uuid=session_uuid, now=now, lifetime=access),
+        "refreshToken": tokens.issue(config, token_type=token_type, kind="refresh", subject=subject,
+                                     session_uuid=session_uuid, now=now, lifetime=refresh),
+    }
+
+
+async def _token_credentials(request: Request) -> tuple[str, str]:
+    body = await json_object(request)
+    for key, label in (("email", "Email"), ("password", "Password")):
+        if key not in body:
+            raise InvalidInput.one(key, f"{label} is required")
+        if not isinstance(body[key], str):
+            raise InvalidInput.one(key, f"{label} must be a string")
+    return body["email"], body["password"]
+
+
+@router.post("/api/customer/tokens", openapi_extra=docs.body(docs.Credentials))
+async def customer_tokens(request: Request) -> Response:
+    """Sign a customer in and return an access and a refresh JWT for the new session."""
+    services = services_of(request)
+    email, password = await _token_credentials(request)
+    login = await auth.login_customer(
+        services.uow(), services.hasher, services.clock, store_id=STORE, email=email,
+        password=password, client=client_info(request, FACE), policy=services.sessions,
+    )
+    subject = tokens.customer_claims(login.customer)
+    return ok(_token_pair(services, "customer", subject, login.session.uuid))
+
+
+async def _refresh_claims(request: Request, token_type: tokens.TokenType) -> tokens.TokenClaims:
+    services = services_of(request)
+    body = await json_object(request)
+    refresh = schemas.required_str(body, "refreshToken")
+    claims = tokens.read(services.tokens, refresh, token_type=token_type, kinds=("refresh",))
+    if claims is None:
+        raise AuthenticationRequired("Invalid refresh token")
+    return claims
+
+
+@router.post("/api/customer/token/refresh", openapi_extra=docs.body(docs.Refresh))
+async def customer_token_refresh(request: Request) -> Response:
+    """A new access token for a live session named by a refresh token."""
+    services = services_of(request)
+    claims = await _refresh_claims(request, "customer")
+    found = await auth.resolve_customer(
+        services.uow(), services.clock, session_uuid=claims.session_uuid, policy=services.sessions
+    )
+    if found is None:
+        raise AuthenticationRequired("Customer not found or inactive")
+    session, customer = found
+    pair = _token_pair(services, "customer", tokens.customer_claims(customer), session.uuid)
+    return ok({"accessToken": pair["accessToken"]})
+
+
+# ---- admin sign-in -----------------------------------------------------------------------
+
+
+async def _admin_login(request: Request, *, form: bool) -> auth.AdminLogin:
+    services = services_of(request)
+    email, password = await (_credentials(request, form=True) if form
+                             else _token_credentials(request))
+    return await auth.login_admin(
+        services.uow(), services.hasher, services.clock, email=email, password=password,
+        client=client_info(request, FACE), policy=services.sessions,
+    )
+
+
+@router.post("/admin/user/login", openapi_extra=docs.body(docs.Credentials))
+async def admin_login(request: Request) -> Response:
+    """Sign an admin in: a new admin session, its id in ``data.sid`` and the ``asid`` cookie."""
+    login = await _admin_login(request, form=True)
+    response = ok({"sid": login.token})
+    max_age = services_of(request).settings.session_absolute_seconds
+    _set_cookie(request, response, ADMIN_COOKIE, login.token, max_age)
+    return response
+
+
+@router.api_route("/admin/user/logout", methods=["GET", "POST"])
+async def admin_logout(request: Request) -> Response:
+    """End the admin session; without one, go to the sign-in page as EverShop does."""
+    services = services_of(request)
+    caller = await current_admin(request)
+    if caller is None:
+        return RedirectResponse("/admin/login", status_code=302)
+    await auth.logout_admin(services.uow(), services.clock, session_id=caller.session.session_id)
+    response = ok({})
+    _clear_cookie(request, response, ADMIN_COOKIE)
+    return response
+
+
+@router.post("/api/user/tokens", openapi_extra=docs.body(docs.Credentials))
+async def admin_tokens(request: Request) -> Response:
+    """Sign an admin in and return an access and a refresh JWT for the new session."""
+    login = await _admin_login(request, form=False)
+    services = services_of(request)
+    subject = tokens.admin_claims(login.admin)
+    return ok(_token_pair(services, "admin", subject, login.session.uuid))
+
+
+@router.post("/api/user/token/refresh", openapi_extra=docs.body(docs.Refresh))
+async def admin_token_refresh(request: Request) -> Response:
+    """A new admin access token for a live session named by a refresh token."""
+    services = services_of(request)
+    claims = await _refresh_claims(request, "admin")
+    found = await auth.resolve_admin(
+        services.uow(), services.clock, session_uuid=claims.session_uuid, policy=services.sessions
+    )
+    if found is None:
+        raise AuthenticationRequired("User not found or inactive")
+    session, admin = found
+    pair = _token_pair(services, "admin", tokens.admin_claims(admin), session.uuid)
+    return ok({"accessToken": pair["accessToken"]})
+
+
+# ---- customers ---------------------------------------------------------------------------
+
+
+@router.post("/api/customers", openapi_extra=docs.body(docs.CustomerCreate))
+async def create_customer(request: Request) -> Response:
+    """Admin creation, or storefront registration when open (server-owned fields ignored)."""
+    services = services_of(request)
+    admin = await current_admin(request)
+    if admin is not None:
+        ensure_allowed(admin.admin, Action.create_customer)
+    elif not services.settings.public_registration:
+        raise AuthenticationRequired("Unauthorized")
+    body = await json_object(request)
+    data = NewCustomer(
+        email=schemas.required_str(body, "email"),
+        password=schemas.required_str(body, "password"),
+        full_name=schemas.required_str(body, "full_name"),
+        status=schemas.parse_status(body["status"]) if admin and "status" in body else 1,
+        group_id=schemas.parse_group_id(body["group_id"]) if admin and "group_id" in body else 1,
+        created_ip=client_info(request, FACE).ip,
+    )
+    customer = await customers.register_customer(
+        services.uow(), services.hasher, services.clock, data=data, policy=services.passwords
+    )
+    return ok({**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))})
+
+
+@router.get("/api/customers")
+async def list_customers(request: Request) -> Response:
+    """One page of customers with EverShop's grid filters and the documented envelope."""
+    services = services_of(request)
+    await _admin(request, Action.view_customers)
+    flt, echoed = schemas.list_filter(
+        request.query_params, max_limit=services.settings.list_max_limit
+    )
+    page = await customers.list_customers(services.queries, flt)
+    return JSONResponse(schemas.list_body(page, flt, echoed))
+
+
+@router.patch("/api/customers/me", openapi_extra=docs.body(docs.ProfileUpdate))
+async def update_me(request: Request) -> Response:
+    """A customer changes its own full name or email."""
+    services = services_of(request)
+    caller = await _customer(request, PROFILE_LOGIN)
+    changes = schemas.profile_changes(await json_object(request))
+    customer = await customers.update_customer(
+        services.uow(), services.hasher, services.clock, store_id=STORE,
+        customer_uuid=caller.customer.uuid, changes=changes, policy=services.passwords,
+    )
+    return ok({**schemas.customer_body(customer), "links": schemas.self_links()})
+
+
+@router.get("/api/customers/{customer_id}")
+async def get_customer(request: Request, customer_id: str) -> Response:
+    """One customer with its addresses."""
+    services = services_of(request)
+    await _admin(request, Action.view_customers)
+    row = await customers.get_customer(
+        services.queries, store_id=STORE, customer_uuid=_uuid(customer_id)
+    )
+    found = await services.queries.addresses_of(row.customer_id)
+    return ok(
+        {**schemas.customer_body(row), "addresses": [schemas.embedded_address(a) for a in found]}
+    )
+
+
+@router.patch("/api/customers/{customer_id}", openapi_extra=docs.body(docs.CustomerUpdate))
+async def update_customer(request: Request, customer_id: str) -> Response:
+    """An admin changes email, password, full name, status or group."""
+    services = services_of(request)
+    await _admin(request, Action.edit_customer)
+    customer_uuid = _uuid(customer_id)
+    changes = schemas.admin_changes(await json_object(request))
+    customer = await customers.update_customer(
+        services.uow(), services.hasher, services.clock, store_id=STORE,
+        customer_uuid=customer_uuid, changes=changes, policy=services.passwords,
+    )
+    return ok({**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))})
+
+
+@router.delete("/api/customers/{customer_id}")
+async def delete_customer(request: Request, customer_id: str) -> Response:
+    """Delete an account; its orders, once there are any, are kept."""
+    services = services_of(request)
+    await _admin(request, Action.delete_customer)
+    customer = await customers.delete_customer(
+        services.uow(), store_id=STORE, customer_uuid=_uuid(customer_id)
+    )
+    return ok(schemas.customer_body(customer))
+
+
+@router.patch("/api/customers/{customer_id}/metafields", openapi_extra=docs.body(docs.Metafields))
+async def update_metafields(request: Request, customer_id: str) -> Response:
+    """Merge key/value meta data into a customer."""
+    services = services_of(request)
+    await _admin(request, Action.edit_customer)
+    customer_uuid = _uuid(customer_id)
+    body = await json_object(request)
+    metafields = body.get("metafields")
+    if not isinstance(metafields, dict):
+        raise InvalidInput.one("metafields", "metafields must be an object")
+    meta = await customers.update_metafields(
+        services.uow(), services.clock, store_id=STORE, customer_uuid=customer_uuid,
+        metafields=metafields,
+    )
+    return ok({"metaData": meta})
+
+
+# ---- addresses ---------------------------------------------------------------------------
+
+
+def _address_uuid(text: str) -> uuid.UUID:
+    parsed = parse_uuid(text)
+    if parsed is None:
+        raise NotFound("Address not found")
+    return parsed
+
+
+async def _address_owner(request: Request, customer_id: str | None) -> tuple[uuid.UUID, str]:
+    """The customer whose addresses are addressed, and the base path of their links."""
+    if customer_id is None:
+        caller = await _customer(request, ADDRESS_LOGIN)
+        return caller.customer.uuid, "/api/customers/me/addresses"
+    await _admin(request, Action.edit_customer)
+    customer_uuid = _uuid(customer_id)
+    return customer_uuid, f"/api/customers/{customer_uuid}/addresses"
+
+
+async def _create_address(request: Request, customer_id: str | None) -> Response:
+    services = services_of(request)
+    owner, base = await _address_owner(request, customer_id)
+    fields = schemas.address_fields(await json_object(request))
+    _, address = await addresses.add_address(
+        services.uow(), services.clock, store_id=STORE, customer_uuid=owner, fields=fields
+    )
+    href = f"{base}/{address.uuid}"
+    return ok({**schemas.address_body(address), "links": schemas.address_links(href)})
+
+
+async def _update_address(request: Request, customer_id: str | None, address_id: str) -> Response:
+    services = services_of(request)
+    owner, base = await _address_owner(request, customer_id)
+    fields = schemas.address_fields(await json_object(request))
+    _, address = await addresses.update_address(
+        services.uow(), services.clock, store_id=STORE, customer_uuid=owner,
+        address_uuid=_address_uuid(address_id), fields=fields,
+    )
+    href = f"{base}/{address.uuid}"
+    return ok({**schemas.address_body(address), "links": schemas.address_links(href)})
+
+
+async def _delete_address(request: Request, customer_id: str | None, address_id: str) -> Response:
+    services = services_of(request)
+    owner, _ = await _address_owner(request, customer_id)
+    _, address = await addresses.delete_address(
+        services.uow(), store_id=STORE, customer_uuid=owner, address_uuid=_address_uuid(address_id)
+    )
+    return ok(schemas.address_body(address))
+
+
+@router.post("/api/customers/me/addresses", openapi_extra=docs.body(docs.Address))
+async def create_my_address(request: Request) -> Response:
+    """A customer adds an address to its own account."""
+    return await _create_address(request, None)
+
+
+@router.patch("/api/customers/me/addresses/{address_id}", openapi_extra=docs.body(docs.Address))
+async def update_my_address(request: Request, address_id: str) -> Response:
+    """A customer changes one of its own addresses."""
+    return await _update_address(request, None, address_id)
+
+
+@router.delete("/api/customers/me/addresses/{address_id}")
+async def delete_my_address(request: Request, address_id: str) -> Response:
+    """A customer removes one of its own addresses."""
+    return await _delete_address(request, None, address_id)
+
+
+@router.post("/api/customers/{customer_id}/addresses", openapi_extra=docs.body(docs.Address))
+async def create_address(request: Request, customer_id: str) -> Response:
+    """An admin adds an address to a customer."""
+    return await _create_address(request, customer_id)
+
+
+@router.patch(
+    "/api/customers/{customer_id}/addresses/{address_id}", openapi_extra=docs.body(docs.Address)
+)
+async def update_address(request: Request, customer_id: str, address_id: str) -> Response:
+    """An admin changes an address of a customer."""
+    return await _update_address(request, customer_id, address_id)
+
+
+@router.delete("/api/customers/{customer_id}/addresses/{address_id}")
+async def delete_address(request: Request, customer_id: str, address_id: str) -> Response:
+    """An admin removes an address of a customer."""
+    return await _delete_address(request, customer_id, address_id)
+

@@ -1,0 +1,74 @@
+"""Settings from ``PATRON_*`` environment variables and an optional ``.env`` file.
+
+Nothing is read at import time: ``Settings()`` reads the environment when it is called, and
+``create_app(settings)`` takes the result, so tests build apps without touching ``os.environ``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "placeholder"})
+
+
+class Argon2Settings(BaseSettings):
+    """argon2id cost parameters (``PATRON_ARGON2__MEMORY_COST`` and so on)."""
+
+    memory_cost: int = Field(19456, ge=8)
+    time_cost: int = Field(2, ge=1)
+    parallelism: int = Field(1, ge=1)
+
+
+class Settings(BaseSettings):
+    """Every setting patron reads. See ``.env.example`` for the list with comments."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PATRON_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/patron.sqlite3"
+    redis_url: str = ""
+    jwt_secret: SecretStr = SecretStr("")
+    public_url: str = "http://127.0.0.1:8000"
+    trusted_proxies: list[str] = Field(default_factory=list)
+    cookie_secure: Literal["auto", "true", "false"] = "auto"
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    var_dir: Path = Path("./var")
+
+    public_registration: bool = True
+    password_min_length: int = Field(8, ge=1, le=1024)
+    argon2: Argon2Settings = Field(default_factory=Argon2Settings)
+    hash_threads: int = Field(0, ge=0, description="0 = one per CPU core")
+
+    session_idle_seconds: int = Field(24 * 3600, ge=60)
+    session_absolute_seconds: int = Field(30 * 24 * 3600, ge=60)
+    list_max_limit: int = Field(100, ge=1, le=1000)
+    db_pool_size: int = Field(10, ge=1)
+
+    @field_validator("cookie_secure", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.lower() if isinstance(value, str) else value
+
+    def resolved_jwt_secret(self) -> str:
+        """The signing secret; in development a random one is kept under ``var_dir``.
+
+        Raises ``ValueError`` outside development when the secret is empty or a placeholder.
+        """
+        secret = self.jwt_secret.get_secret_value()
+        if secret.strip().lower() not in PLACEHOLDER_SECRETS:
+            return secret
+        if self.environment == "production":
+            raise ValueError("PATRON_JWT_SECRET must be set to a real secret in production")
+        path = self.var_dir / "jwt-secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48))
+            path.chmod(0o600)
+        return path.read_text().strip()

@@ -1,0 +1,114 @@
+"""Read paths: column selects with SQLAlchemy Core, mapped straight to row dataclasses."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from patron.core import normalise
+from patron.core.entities import Customer, CustomerAddress
+from patron.core.ports import AddressRow, CustomerFilter, CustomerPage, CustomerRow
+
+_C = Customer.__table__.c
+_A = CustomerAddress.__table__.c
+_ROW_COLUMNS = (
+    _C.customer_id,
+    _C.uuid,
+    _C.status,
+    _C.group_id,
+    _C.email,
+    _C.full_name,
+    _C.created_at,
+    _C.updated_at,
+)
+_ADDRESS_COLUMNS = (
+    _A.customer_address_id,
+    _A.uuid,
+    _A.customer_id,
+    _A.full_name,
+    _A.telephone,
+    _A.address_1,
+    _A.address_2,
+    _A.city,
+    _A.province,
+    _A.country,
+    _A.postcode,
+    _A.is_default,
+    _A.created_at,
+    _A.updated_at,
+)
+SORTABLE = {
+    "customer_id": _C.customer_id,
+    "email": _C.email_key,
+    "full_name": _C.name_key,
+    "status": _C.status,
+    "created_at": _C.created_at,
+}
+
+
+def _conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = [_C.store_id == flt.store_id]
+    if flt.keyword:
+        term = normalise.fold(flt.keyword)
+        where.append(
+            or_(
+                _C.name_key.contains(term, autoescape=True),
+                _C.email_key.contains(term, autoescape=True),
+            )
+        )
+    if flt.full_name:
+        where.append(_C.name_key.contains(normalise.fold(flt.full_name), autoescape=True))
+    if flt.email:
+        where.append(_C.email_key == normalise.email_key(flt.email))
+    if flt.status is not None:
+        where.append(_C.status == flt.status)
+    if flt.group_id is not None:
+        where.append(_C.group_id == flt.group_id)
+    return where
+
+
+class SqlCustomerQueries:
+    """Customer reads straight off the engine, no ORM entities."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def _all(self, stmt: Select[Any]) -> Sequence[Any]:
+        async with self._engine.connect() as conn:
+            return (await conn.execute(stmt)).all()
+
+    async def get_row(self, store_id: int, customer_uuid: uuid.UUID) -> CustomerRow | None:
+        rows = await self._all(
+            select(*_ROW_COLUMNS).where(_C.uuid == customer_uuid, _C.store_id == store_id)
+        )
+        return CustomerRow(**rows[0]._mapping) if rows else None
+
+    async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]:
+        rows = await self._all(
+            select(*_ADDRESS_COLUMNS)
+            .where(_A.customer_id == customer_id)
+            .order_by(_A.customer_address_id)
+        )
+        return [AddressRow(**row._mapping) for row in rows]
+
+    async def page(self, flt: CustomerFilter) -> CustomerPage:
+        where = _conditions(flt)
+        column = SORTABLE.get(flt.order_by, _C.customer_id)
+        order = [column.desc() if flt.descending else column.asc()]
+        if column is not _C.customer_id:
+            order.append(_C.customer_id.desc() if flt.descending else _C.customer_id.asc())
+        stmt = (
+            select(*_ROW_COLUMNS)
+            .where(*where)
+            .order_by(*order)
+            .limit(flt.limit)
+            .offset((flt.page - 1) * flt.limit)
+        )
+        async with self._engine.connect() as conn:
+            total = (await conn.execute(select(func.count()).select_from(Customer.__table__).where(*where))).scalar_one()
+            rows = (await conn.execute(stmt)).all() if total else []
+        return CustomerPage(rows=[CustomerRow(**row._mapping) for row in rows], total=int(total))

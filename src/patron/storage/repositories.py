@@ -1,0 +1,177 @@
+"""SQLAlchemy implementations of the core's repositories."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Generic, TypeVar
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from patron.core.entities import (
+    AdminSession,
+    AdminUser,
+    Customer,
+    CustomerAddress,
+    CustomerGroup,
+    CustomerSession,
+)
+
+
+class SqlCustomers:
+    """Customers in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, customer: Customer) -> None:
+        self._s.add(customer)
+        await self._s.flush()
+
+    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None:
+        return await self._s.scalar(
+            select(Customer).where(Customer.uuid == customer_uuid, Customer.store_id == store_id)
+        )
+
+    async def get_by_id(self, customer_id: int) -> Customer | None:
+        return await self._s.get(Customer, customer_id)
+
+    async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None:
+        return await self._s.scalar(
+            select(Customer).where(Customer.store_id == store_id, Customer.email_key == email_key)
+        )
+
+    async def delete(self, customer: Customer) -> None:
+        await self._s.delete(customer)
+        await self._s.flush()
+
+    async def group_exists(self, store_id: int, group_id: int) -> bool:
+        found = await self._s.scalar(
+            select(CustomerGroup.customer_group_id).where(
+                CustomerGroup.customer_group_id == group_id, CustomerGroup.store_id == store_id
+            )
+        )
+        return found is not None
+
+
+class SqlAddresses:
+    """Customer addresses in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, address: CustomerAddress) -> None:
+        self._s.add(address)
+        await self._s.flush()
+
+    async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None:
+        return await self._s.scalar(
+            select(CustomerAddress).where(
+                CustomerAddress.uuid == address_uuid, CustomerAddress.customer_id == customer_id
+            )
+        )
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]:
+        rows = await self._s.scalars(
+            select(CustomerAddress)
+            .where(CustomerAddress.customer_id == customer_id)
+            .order_by(CustomerAddress.customer_address_id)
+        )
+        return rows.all()
+
+    async def clear_default(self, customer_id: int) -> None:
+        await self._s.execute(
+            update(CustomerAddress)
+            .where(CustomerAddress.customer_id == customer_id, CustomerAddress.is_default)
+            .values(is_default=False)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def delete(self, address: CustomerAddress) -> None:
+        await self._s.delete(address)
+        await self._s.flush()
+
+
+class SqlAdmins:
+    """Admin users in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, admin: AdminUser) -> None:
+        self._s.add(admin)
+        await self._s.flush()
+
+    async def get_by_id(self, admin_user_id: int) -> AdminUser | None:
+        return await self._s.get(AdminUser, admin_user_id)
+
+    async def get_by_email_key(self, email_key: str) -> AdminUser | None:
+        return await self._s.scalar(select(AdminUser).where(AdminUser.email_key == email_key))
+
+    async def list_all(self) -> Sequence[AdminUser]:
+        rows = await self._s.scalars(select(AdminUser).order_by(AdminUser.admin_user_id))
+        return rows.all()
+
+
+_S = TypeVar("_S", CustomerSession, AdminSession)
+
+
+class _SqlSessions(Generic[_S]):
+    """Sessions of one kind; ``owner`` is the column naming whose session it is."""
+
+    model: type[_S]
+    owner: InstrumentedAttribute[int]
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, item: _S) -> None:
+        self._s.add(item)
+        await self._s.flush()
+
+    async def find_by_hash(self, token_hash: str) -> _S | None:
+        return await self._s.scalar(select(self.model).where(self.model.token_hash == token_hash))
+
+    async def find_by_uuid(self, session_uuid: uuid.UUID) -> _S | None:
+        return await self._s.scalar(select(self.model).where(self.model.uuid == session_uuid))
+
+    async def revoke(self, session_ids: Sequence[int], at: datetime) -> None:
+        await self._s.execute(
+            update(self.model)
+            .where(self.model.session_id.in_(session_ids), self.model.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def revoke_all(self, owner_id: int, at: datetime) -> None:
+        await self._s.execute(
+            update(self.model)
+            .where(self.owner == owner_id, self.model.revoked_at.is_(None))
+            .values(revoked_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def touch(self, session_id: int, at: datetime) -> None:
+        await self._s.execute(
+            update(self.model)
+            .where(self.model.session_id == session_id)
+            .values(last_seen_at=at)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+class SqlCustomerSessions(_SqlSessions[CustomerSession]):
+    """Customer sessions in the database."""
+
+    model = CustomerSession
+    owner = CustomerSession.customer_id
+
+
+class SqlAdminSessions(_SqlSessions[AdminSession]):
+    """Admin sessions in the database."""
+
+    model = AdminSession
+    owner = AdminSession.admin_user_id
