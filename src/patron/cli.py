@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Annotated
 
@@ -40,8 +41,16 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> None:
-    """Bring the database at ``url`` to the newest schema."""
-    command.upgrade(alembic_config(url), "head")
+    """Bring the database at ``url`` to the newest schema (callable with or without a loop)."""
+    config = alembic_config(url)
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        command.upgrade(config, "head")
+        return
+    # Alembic's environment runs its own event loop, so give it a thread of its own.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(command.upgrade, config, "head").result()
 
 
 @db_app.command("upgrade")
@@ -98,8 +107,13 @@ async def _create_admin(settings: Settings, email: str, password: str, role: str
     services = Services.build(settings)
     try:
         admin = await admins.create_admin(
-            services.uow(), services.hasher, services.clock, email=email, password=password,
-            role=role, policy=services.passwords,
+            services.uow(),
+            services.hasher,
+            services.clock,
+            email=email,
+            password=password,
+            role=role,
+            policy=services.passwords,
         )
         return f"created {admin.role} {admin.email} ({admin.uuid})"
     finally:

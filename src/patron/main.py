@@ -102,7 +102,8 @@ def _add_docs(app: FastAPI) -> None:
 
 def _add_error_handlers(app: FastAPI, formats: ErrorFormats) -> None:
     async def http_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, StarletteHTTPException)
+        if not isinstance(exc, StarletteHTTPException):  # pragma: no cover - registered for it
+            raise exc
         messages = {404: "Not Found", 405: "Method Not Allowed"}
         message = messages.get(exc.status_code, str(exc.detail))
         response = formats.for_path(request.url.path)(exc.status_code, message)

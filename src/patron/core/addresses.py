@@ -52,9 +52,9 @@ def _check(fields: Mapping[str, Any], *, creating: bool) -> None:
     problems: list[FieldProblem] = []
     for name, message in REQUIRED.items():
         value = fields.get(name)
-        if (creating or name in fields) and (not isinstance(value, str) or not value.strip()):
-            if value is None or isinstance(value, str):
-                problems.append(FieldProblem(name, message))
+        blank = value is None or (isinstance(value, str) and not value.strip())
+        if (creating or name in fields) and blank:
+            problems.append(FieldProblem(name, message))
     for name, max_length in TEXT_FIELDS.items():
         value = fields.get(name)
         if value is None or any(p.field == name for p in problems):

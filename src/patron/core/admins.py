@@ -31,7 +31,9 @@ async def create_admin(
     """
     email = normalise.clean_email(email)
     if not normalise.is_email(email):
-        raise InvalidInput.one("email", "Email must be a valid email address (e.g., user@example.com)")
+        raise InvalidInput.one(
+            "email", "Email must be a valid email address (e.g., user@example.com)"
+        )
     if role not in set(Role):
         raise InvalidInput.one("role", f"Role must be one of: {', '.join(Role)}")
     check_password(password, policy)
@@ -57,6 +59,3 @@ async def list_admins(uow: UnitOfWork) -> Sequence[AdminUser]:
     """All admin users, oldest first."""
     async with uow:
         return await uow.admins.list_all()
-
-
-

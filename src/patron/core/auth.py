@@ -121,9 +121,7 @@ def _new_customer_session(
     return token, session
 
 
-def _alive(
-    session: CustomerSession | AdminSession, now: datetime, policy: SessionPolicy
-) -> bool:
+def _alive(session: CustomerSession | AdminSession, now: datetime, policy: SessionPolicy) -> bool:
     return (
         session.revoked_at is None
         and now < session.expires_at
@@ -222,7 +220,8 @@ async def login_admin(
 ) -> AdminLogin:
     """Check an admin's password and open a new admin session.
 
-    Raises ``AuthenticationFailed`` alike for an unknown email, a wrong password and a disabled user.
+    Raises the same ``AuthenticationFailed`` for an unknown email, a wrong password and a
+    disabled user.
     """
     async with uow:
         admin = await uow.admins.get_by_email_key(normalise.email_key(email))

@@ -40,12 +40,14 @@ def login_key(login_name: str | None, email: str) -> str:
 
 def is_email(text: str) -> bool:
     """True when ``text`` has the shape of an email address."""
-    return bool(_EMAIL_RE.match(text))
+    # fullmatch: ``$`` alone would also accept a trailing newline.
+    return bool(_EMAIL_RE.fullmatch(text))
 
 
 def parse_uuid(text: str) -> uuid_module.UUID | None:
     """Accept the hyphenated and the 32-hex forms; anything else is None."""
-    if not (_HYPHENATED_RE.match(text) or _HEX32_RE.match(text)):
+    # fullmatch: with ``match`` a trailing newline passed the check and then broke uuid.UUID.
+    if not (_HYPHENATED_RE.fullmatch(text) or _HEX32_RE.fullmatch(text)):
         return None
     return uuid_module.UUID(text)
 

@@ -25,9 +25,7 @@ class Action(StrEnum):
     manage_sessions = "manage_sessions"
 
 
-_SUPPORT_ALLOWS = frozenset(
-    {Action.view_customers, Action.edit_customer, Action.manage_sessions}
-)
+_SUPPORT_ALLOWS = frozenset({Action.view_customers, Action.edit_customer, Action.manage_sessions})
 
 
 def allows(admin: AdminUser, action: Action) -> bool:

@@ -122,7 +122,9 @@ def read(
         session_uuid = uuid.UUID(str(claims["sid"]))
     except ValueError:
         return None
-    return TokenClaims(token_type=token_type, token_kind=claims["tokenKind"], session_uuid=session_uuid)
+    return TokenClaims(
+        token_type=token_type, token_kind=claims["tokenKind"], session_uuid=session_uuid
+    )
 
 
 def require_refresh(claims: TokenClaims | None) -> TokenClaims:
@@ -130,4 +132,3 @@ def require_refresh(claims: TokenClaims | None) -> TokenClaims:
     if claims is None or claims.token_kind != "refresh":
         raise InvalidInput.one("refreshToken", "Invalid refresh token")
     return claims
-

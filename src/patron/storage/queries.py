@@ -79,7 +79,8 @@ class SqlCustomerQueries:
 
     async def _all(self, stmt: Select[Any]) -> Sequence[Any]:
         async with self._engine.connect() as conn:
-            return (await conn.execute(stmt)).all()
+            rows: Sequence[Any] = (await conn.execute(stmt)).all()
+            return rows
 
     async def get_row(self, store_id: int, customer_uuid: uuid.UUID) -> CustomerRow | None:
         rows = await self._all(
@@ -109,6 +110,10 @@ class SqlCustomerQueries:
             .offset((flt.page - 1) * flt.limit)
         )
         async with self._engine.connect() as conn:
-            total = (await conn.execute(select(func.count()).select_from(Customer.__table__).where(*where))).scalar_one()
+            total = (
+                await conn.execute(
+                    select(func.count()).select_from(Customer.__table__).where(*where)
+                )
+            ).scalar_one()
             rows = (await conn.execute(stmt)).all() if total else []
         return CustomerPage(rows=[CustomerRow(**row._mapping) for row in rows], total=int(total))

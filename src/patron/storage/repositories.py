@@ -5,10 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import ClassVar, Generic, TypeVar
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patron.core.entities import (
@@ -85,7 +84,7 @@ class SqlAddresses:
     async def clear_default(self, customer_id: int) -> None:
         await self._s.execute(
             update(CustomerAddress)
-            .where(CustomerAddress.customer_id == customer_id, CustomerAddress.is_default)
+            .where(CustomerAddress.customer_id == customer_id, CustomerAddress.is_default.is_(True))
             .values(is_default=False)
             .execution_options(synchronize_session="fetch")
         )
@@ -123,7 +122,7 @@ class _SqlSessions(Generic[_S]):
     """Sessions of one kind; ``owner`` is the column naming whose session it is."""
 
     model: type[_S]
-    owner: InstrumentedAttribute[int]
+    owner: ClassVar[str]
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -149,7 +148,7 @@ class _SqlSessions(Generic[_S]):
     async def revoke_all(self, owner_id: int, at: datetime) -> None:
         await self._s.execute(
             update(self.model)
-            .where(self.owner == owner_id, self.model.revoked_at.is_(None))
+            .where(self.model.__table__.c[self.owner] == owner_id, self.model.revoked_at.is_(None))
             .values(revoked_at=at)
             .execution_options(synchronize_session="fetch")
         )
@@ -167,11 +166,11 @@ class SqlCustomerSessions(_SqlSessions[CustomerSession]):
     """Customer sessions in the database."""
 
     model = CustomerSession
-    owner = CustomerSession.customer_id
+    owner = "customer_id"
 
 
 class SqlAdminSessions(_SqlSessions[AdminSession]):
     """Admin sessions in the database."""
 
     model = AdminSession
-    owner = AdminSession.admin_user_id
+    owner = "admin_user_id"

@@ -32,7 +32,9 @@ def is_https(request: Request, cookie_secure: str) -> bool:
 
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 async def json_object(request: Request) -> dict[str, Any]:

@@ -94,7 +94,7 @@ class TrustedProxyMiddleware:
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies over ``limit`` bytes with 413, by Content-Length and by counting the stream."""
+    """Refuses bodies over ``limit`` bytes with 413, by Content-Length and by counting bytes."""
 
     def __init__(self, app: ASGIApp, limit: int, formats: ErrorFormats) -> None:
         self.app = app

@@ -48,9 +48,7 @@ def session_token(request: Request) -> str | None:
 
 
 async def _customer_by_jwt(services: Services, token: str) -> CustomerCaller | None:
-    claims = tokens.read(
-        services.tokens, token, token_type="customer", kinds=("access", "session")
-    )
+    claims = tokens.read(services.tokens, token, token_type="customer", kinds=("access", "session"))
     if claims is None:
         return None
     found = await auth.resolve_customer(

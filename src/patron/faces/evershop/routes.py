@@ -172,8 +172,12 @@ async def legacy_end_sessions(request: Request, ids: str) -> Response:
 # ---- JSON Web Tokens (EverShop 2.x) -------------------------------------------------------
 
 
-def _token_pair(services: Services, token_type: tokens.TokenType, subject: dict[str, Any],
-                session_uuid: uuid.UUID) -> dict[str, str]:
+def _token_pair(
+    services: Services,
+    token_type: tokens.TokenType,
+    subject: dict[str, Any],
+    session_uuid: uuid.UUID,
+) -> dict[str, str]:
     config = services.tokens
     access, refresh = (
         (config.customer_access, config.customer_refresh)
@@ -182,10 +186,24 @@ def _token_pair(services: Services, token_type: tokens.TokenType, subject: dict[
     )
     now = services.clock.now()
     return {
-        "accessToken": tokens.issue(config, token_type=token_type, kind="access", subject=subject,
-                                    session_uuid=session_uuid, now=now, lifetime=access),
-        "refreshToken": tokens.issue(config, token_type=token_type, kind="refresh", subject=subject,
-                                     session_uuid=session_uuid, now=now, lifetime=refresh),
+        "accessToken": tokens.issue(
+            config,
+            token_type=token_type,
+            kind="access",
+            subject=subject,
+            session_uuid=session_uuid,
+            now=now,
+            lifetime=access,
+        ),
+        "refreshToken": tokens.issue(
+            config,
+            token_type=token_type,
+            kind="refresh",
+            subject=subject,
+            session_uuid=session_uuid,
+            now=now,
+            lifetime=refresh,
+        ),
     }
 
 
@@ -205,8 +223,14 @@ async def customer_tokens(request: Request) -> Response:
     services = services_of(request)
     email, password = await _token_credentials(request)
     login = await auth.login_customer(
-        services.uow(), services.hasher, services.clock, store_id=STORE, email=email,
-        password=password, client=client_info(request, FACE), policy=services.sessions,
+        services.uow(),
+        services.hasher,
+        services.clock,
+        store_id=STORE,
+        email=email,
+        password=password,
+        client=client_info(request, FACE),
+        policy=services.sessions,
     )
     subject = tokens.customer_claims(login.customer)
     return ok(_token_pair(services, "customer", subject, login.session.uuid))
@@ -242,11 +266,17 @@ async def customer_token_refresh(request: Request) -> Response:
 
 async def _admin_login(request: Request, *, form: bool) -> auth.AdminLogin:
     services = services_of(request)
-    email, password = await (_credentials(request, form=True) if form
-                             else _token_credentials(request))
+    email, password = await (
+        _credentials(request, form=True) if form else _token_credentials(request)
+    )
     return await auth.login_admin(
-        services.uow(), services.hasher, services.clock, email=email, password=password,
-        client=client_info(request, FACE), policy=services.sessions,
+        services.uow(),
+        services.hasher,
+        services.clock,
+        email=email,
+        password=password,
+        client=client_info(request, FACE),
+        policy=services.sessions,
     )
 
 
@@ -343,8 +373,13 @@ async def update_me(request: Request) -> Response:
     caller = await _customer(request, PROFILE_LOGIN)
     changes = schemas.profile_changes(await json_object(request))
     customer = await customers.update_customer(
-        services.uow(), services.hasher, services.clock, store_id=STORE,
-        customer_uuid=caller.customer.uuid, changes=changes, policy=services.passwords,
+        services.uow(),
+        services.hasher,
+        services.clock,
+        store_id=STORE,
+        customer_uuid=caller.customer.uuid,
+        changes=changes,
+        policy=services.passwords,
     )
     return ok({**schemas.customer_body(customer), "links": schemas.self_links()})
 
@@ -371,8 +406,13 @@ async def update_customer(request: Request, customer_id: str) -> Response:
     customer_uuid = _uuid(customer_id)
     changes = schemas.admin_changes(await json_object(request))
     customer = await customers.update_customer(
-        services.uow(), services.hasher, services.clock, store_id=STORE,
-        customer_uuid=customer_uuid, changes=changes, policy=services.passwords,
+        services.uow(),
+        services.hasher,
+        services.clock,
+        store_id=STORE,
+        customer_uuid=customer_uuid,
+        changes=changes,
+        policy=services.passwords,
     )
     return ok({**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))})
 
@@ -399,7 +439,10 @@ async def update_metafields(request: Request, customer_id: str) -> Response:
     if not isinstance(metafields, dict):
         raise InvalidInput.one("metafields", "metafields must be an object")
     meta = await customers.update_metafields(
-        services.uow(), services.clock, store_id=STORE, customer_uuid=customer_uuid,
+        services.uow(),
+        services.clock,
+        store_id=STORE,
+        customer_uuid=customer_uuid,
         metafields=metafields,
     )
     return ok({"metaData": meta})
@@ -441,8 +484,12 @@ async def _update_address(request: Request, customer_id: str | None, address_id:
     owner, base = await _address_owner(request, customer_id)
     fields = schemas.address_fields(await json_object(request))
     _, address = await addresses.update_address(
-        services.uow(), services.clock, store_id=STORE, customer_uuid=owner,
-        address_uuid=_address_uuid(address_id), fields=fields,
+        services.uow(),
+        services.clock,
+        store_id=STORE,
+        customer_uuid=owner,
+        address_uuid=_address_uuid(address_id),
+        fields=fields,
     )
     href = f"{base}/{address.uuid}"
     return ok({**schemas.address_body(address), "links": schemas.address_links(href)})
@@ -493,4 +540,3 @@ async def update_address(request: Request, customer_id: str, address_id: str) ->
 async def delete_address(request: Request, customer_id: str, address_id: str) -> Response:
     """An admin removes an address of a customer."""
     return await _delete_address(request, customer_id, address_id)
-

@@ -188,7 +188,9 @@ def _int_param(query: Mapping[str, str], key: str) -> int | None:
     return int(raw)
 
 
-def list_filter(query: Mapping[str, str], *, max_limit: int) -> tuple[CustomerFilter, dict[str, str]]:
+def list_filter(
+    query: Mapping[str, str], *, max_limit: int
+) -> tuple[CustomerFilter, dict[str, str]]:
     """Read the grid's query parameters; return the filter and the parameters to echo in links."""
     page = _int_param(query, "page") or 1
     if page < 1:

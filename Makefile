@@ -1,0 +1,47 @@
+# patron — run `make help` for the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# uv from the PATH when there is one, else a private copy under .tools/ (made on first use).
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+UV_VERSION ?= 0.13.9
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run test lint typecheck fmt migrate
+
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+.tools/bin/uv:
+	python3 -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen
+	@touch $@
+
+install: $(VENV)/.synced ## Create .venv from uv.lock (frozen)
+
+migrate: install ## Apply database migrations (PATRON_DATABASE_URL, default SQLite under ./var/)
+	$(BIN)/patron db upgrade
+
+run: migrate ## Upgrade the database and serve on http://127.0.0.1:8000
+	$(BIN)/patron serve --host $(HOST) --port $(PORT)
+
+test: install ## Run the test suite (PostgreSQL tests need PATRON_TEST_POSTGRES_URL)
+	$(BIN)/pytest
+
+lint: install ## Ruff lint and format check, import-linter contracts
+	$(BIN)/ruff check src tests migrations
+	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/lint-imports
+
+typecheck: install ## mypy --strict on src/
+	$(BIN)/mypy
+
+fmt: install ## Format and auto-fix with ruff
+	$(BIN)/ruff format src tests migrations
+	$(BIN)/ruff check --fix src tests migrations

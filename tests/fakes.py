@@ -1,0 +1,328 @@
+"""In-memory stand-ins for the core's ports, for unit tests of ``patron.core``.
+
+They behave like the SQL implementations where the core can tell the difference: ids are
+assigned on ``add``; the unique indexes are checked on ``add``, ``flush`` and ``commit`` and a
+known one raises the same ``Conflict`` the SQL unit of work raises; deleting a customer takes its
+addresses and sessions with it. What they do not do is roll back: a change made without a commit
+is kept (tests that care look at ``FakeUnitOfWork.commits``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+from typing import Generic, Self, TypeVar
+
+from patron.core.entities import (
+    AdminSession,
+    AdminUser,
+    Customer,
+    CustomerAddress,
+    CustomerSession,
+)
+from patron.core.errors import Conflict, ErrorCode
+from patron.core.passwords import Argon2Parameters, PasswordHasher, Verification
+
+START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
+CHEAP_ARGON2 = Argon2Parameters(memory_cost=1024, time_cost=1, parallelism=1)
+
+
+class UniqueViolation(Exception):
+    """A unique index the SQL unit of work does not translate would have refused the write."""
+
+
+class FixedClock:
+    """A clock that moves only when told to; always timezone-aware UTC."""
+
+    def __init__(self, now: datetime = START) -> None:
+        self._now = now
+
+    def now(self) -> datetime:
+        return self._now
+
+    def set(self, now: datetime) -> None:
+        if now.tzinfo is None:
+            raise ValueError("FixedClock wants an aware datetime")
+        self._now = now.astimezone(UTC)
+
+    def advance(self, delta: timedelta | None = None, **parts: float) -> datetime:
+        """Move forward by ``delta`` or by ``timedelta(**parts)``; returns the new time."""
+        self._now += delta if delta is not None else timedelta(**parts)
+        return self._now
+
+
+def _check_unique(
+    items: Iterable[object], key: Callable[[object], Hashable | None], fail: Callable[[], Exception]
+) -> None:
+    seen: set[Hashable] = set()
+    for item in items:
+        value = key(item)
+        if value is None:
+            continue
+        if value in seen:
+            raise fail()
+        seen.add(value)
+
+
+def _email_conflict() -> Conflict:
+    return Conflict("Email is already used", code=ErrorCode.email_already_registered, field="email")
+
+
+def _violation(index: str) -> Callable[[], Exception]:
+    return lambda: UniqueViolation(index)
+
+
+class FakeCustomers:
+    """Customers in a list; unique per (store_id, email_key) and (store_id, login_key)."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self.rows: list[Customer] = []
+        self.groups: set[int] = {1}
+        self._next_id = 1
+
+    def check(self, extra: Sequence[Customer] = ()) -> None:
+        rows = [*self.rows, *extra]
+        _check_unique(rows, lambda c: c.uuid, _violation("customer.uuid"))
+        _check_unique(rows, lambda c: (c.store_id, c.email_key), _email_conflict)
+        _check_unique(rows, lambda c: (c.store_id, c.login_key), _email_conflict)
+
+    async def add(self, customer: Customer) -> None:
+        self.check([customer])
+        customer.customer_id = self._next_id
+        self._next_id += 1
+        self.rows.append(customer)
+
+    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None:
+        return next(
+            (c for c in self.rows if c.store_id == store_id and c.uuid == customer_uuid), None
+        )
+
+    async def get_by_id(self, customer_id: int) -> Customer | None:
+        return next((c for c in self.rows if c.customer_id == customer_id), None)
+
+    async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None:
+        return next(
+            (c for c in self.rows if c.store_id == store_id and c.email_key == email_key), None
+        )
+
+    async def delete(self, customer: Customer) -> None:
+        self.rows.remove(customer)
+        # ON DELETE CASCADE, as the foreign keys say.
+        self._uow.addresses.rows[:] = [
+            a for a in self._uow.addresses.rows if a.customer_id != customer.customer_id
+        ]
+        self._uow.customer_sessions.rows[:] = [
+            s for s in self._uow.customer_sessions.rows if s.customer_id != customer.customer_id
+        ]
+
+    async def group_exists(self, store_id: int, group_id: int) -> bool:
+        return group_id in self.groups
+
+
+class FakeAddresses:
+    """Addresses in a list; at most one default per customer."""
+
+    def __init__(self) -> None:
+        self.rows: list[CustomerAddress] = []
+        self._next_id = 1
+
+    def check(self, extra: Sequence[CustomerAddress] = ()) -> None:
+        rows = [*self.rows, *extra]
+        _check_unique(rows, lambda a: a.uuid, _violation("customer_address.uuid"))
+        _check_unique(
+            rows,
+            lambda a: a.customer_id if a.is_default else None,
+            _violation("uq_customer_address_default"),
+        )
+
+    async def add(self, address: CustomerAddress) -> None:
+        self.check([address])
+        address.customer_address_id = self._next_id
+        self._next_id += 1
+        self.rows.append(address)
+
+    async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None:
+        return next(
+            (a for a in self.rows if a.customer_id == customer_id and a.uuid == address_uuid),
+            None,
+        )
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]:
+        return sorted(
+            (a for a in self.rows if a.customer_id == customer_id),
+            key=lambda a: a.customer_address_id,
+        )
+
+    async def clear_default(self, customer_id: int) -> None:
+        for address in self.rows:
+            if address.customer_id == customer_id:
+                address.is_default = False
+
+    async def delete(self, address: CustomerAddress) -> None:
+        self.rows.remove(address)
+
+
+class FakeAdmins:
+    """Admin users in a list; unique by email_key."""
+
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self._uow = uow
+        self.rows: list[AdminUser] = []
+        self._next_id = 1
+
+    def check(self, extra: Sequence[AdminUser] = ()) -> None:
+        rows = [*self.rows, *extra]
+        _check_unique(rows, lambda a: a.uuid, _violation("admin_user.uuid"))
+        _check_unique(
+            rows,
+            lambda a: a.email_key,
+            lambda: Conflict(
+                "An admin user with this email already exists", code=ErrorCode.admin_email_taken
+            ),
+        )
+
+    async def add(self, admin: AdminUser) -> None:
+        self.check([admin])
+        admin.admin_user_id = self._next_id
+        self._next_id += 1
+        self.rows.append(admin)
+
+    async def get_by_id(self, admin_user_id: int) -> AdminUser | None:
+        return next((a for a in self.rows if a.admin_user_id == admin_user_id), None)
+
+    async def get_by_email_key(self, email_key: str) -> AdminUser | None:
+        return next((a for a in self.rows if a.email_key == email_key), None)
+
+    async def list_all(self) -> Sequence[AdminUser]:
+        return sorted(self.rows, key=lambda a: a.admin_user_id)
+
+
+_S = TypeVar("_S", CustomerSession, AdminSession)
+
+
+class _FakeSessions(Generic[_S]):
+    """Sessions of one kind in a list; unique by uuid and token hash."""
+
+    owner: str
+
+    def __init__(self) -> None:
+        self.rows: list[_S] = []
+        self._next_id = 1
+
+    def check(self, extra: Sequence[_S] = ()) -> None:
+        rows = [*self.rows, *extra]
+        _check_unique(rows, lambda s: s.uuid, _violation("session.uuid"))
+        _check_unique(rows, lambda s: s.token_hash, _violation("session.token_hash"))
+
+    async def add(self, session: _S) -> None:
+        self.check([session])
+        session.session_id = self._next_id
+        self._next_id += 1
+        self.rows.append(session)
+
+    async def find_by_hash(self, token_hash: str) -> _S | None:
+        return next((s for s in self.rows if s.token_hash == token_hash), None)
+
+    async def find_by_uuid(self, session_uuid: uuid.UUID) -> _S | None:
+        return next((s for s in self.rows if s.uuid == session_uuid), None)
+
+    async def revoke(self, session_ids: Sequence[int], at: datetime) -> None:
+        for session in self.rows:
+            if session.session_id in session_ids and session.revoked_at is None:
+                session.revoked_at = at
+
+    async def revoke_all(self, owner_id: int, at: datetime) -> None:
+        for session in self.rows:
+            if getattr(session, self.owner) == owner_id and session.revoked_at is None:
+                session.revoked_at = at
+
+    async def touch(self, session_id: int, at: datetime) -> None:
+        for session in self.rows:
+            if session.session_id == session_id:
+                session.last_seen_at = at
+
+
+class FakeCustomerSessions(_FakeSessions[CustomerSession]):
+    """Customer sessions in memory."""
+
+    owner = "customer_id"
+
+
+class FakeAdminSessions(_FakeSessions[AdminSession]):
+    """Admin sessions in memory."""
+
+    owner = "admin_user_id"
+
+
+class FakeUnitOfWork:
+    """The ``UnitOfWork`` port over in-memory repositories; counts commits, never rolls back.
+
+    Like the SQL one it is reusable but not re-entrant, and ``flush``/``commit`` work only
+    inside ``async with``. The repositories stay readable outside, for assertions.
+    """
+
+    def __init__(self, *, groups: Iterable[int] = ()) -> None:
+        self.customers = FakeCustomers(self)
+        self.customers.groups.update(groups)
+        self.addresses = FakeAddresses()
+        self.admins = FakeAdmins(self)
+        self.customer_sessions = FakeCustomerSessions()
+        self.admin_sessions = FakeAdminSessions()
+        self.commits = 0
+        self.entered = 0
+        self._active = False
+
+    async def __aenter__(self) -> Self:
+        if self._active:
+            raise RuntimeError("unit of work is already in use")
+        self._active = True
+        self.entered += 1
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._active = False
+
+    def _require_active(self) -> None:
+        if not self._active:
+            raise RuntimeError("unit of work used outside 'async with'")
+
+    def _check(self) -> None:
+        self.customers.check()
+        self.addresses.check()
+        self.admins.check()
+        self.customer_sessions.check()
+        self.admin_sessions.check()
+
+    async def flush(self) -> None:
+        self._require_active()
+        self._check()
+
+    async def commit(self) -> None:
+        self._require_active()
+        self._check()
+        self.commits += 1
+
+
+class SpyHasher(PasswordHasher):
+    """The real hasher with cheap argon2id parameters, recording what it was asked to do."""
+
+    def __init__(self, params: Argon2Parameters = CHEAP_ARGON2) -> None:
+        super().__init__(params, threads=2)
+        self.hashed: list[str] = []
+        self.verified: list[str | None] = []
+
+    async def hash(self, password: str) -> str:
+        self.hashed.append(password)
+        return await super().hash(password)
+
+    async def verify(self, stored_hash: str | None, password: str) -> Verification:
+        self.verified.append(stored_hash)
+        return await super().verify(stored_hash, password)
