@@ -30,6 +30,17 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 
 ROOT = Path(__file__).resolve().parents[2]
+# uvicorn's own access log prints raw paths and queries; patron's middleware logs them redacted.
+LOG_CONFIG: dict[str, object] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "uvicorn": {"handlers": ["stderr"], "level": "INFO"},
+        "patron": {"handlers": ["stderr"], "level": "INFO"},
+    },
+}
 
 
 def alembic_config(url: str) -> Config:
@@ -92,7 +103,8 @@ def serve(
         workers=workers,
         proxy_headers=False,
         server_header=False,
-        log_level="info",
+        access_log=False,
+        log_config=LOG_CONFIG,
     )
 
 

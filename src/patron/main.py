@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from patron.faces._shared.middleware import (
+    AccessLogMiddleware,
     BodyLimitMiddleware,
     ErrorFormats,
     RequestIdMiddleware,
@@ -57,9 +58,10 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     _add_docs(app)
     _add_error_handlers(app, formats)
 
-    # Outermost last: request id wraps the proxy fix, which wraps the body cap.
+    # Added innermost first: request id, access log, proxy fix, body cap.
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, formats=formats)
     app.add_middleware(TrustedProxyMiddleware, trusted=settings.trusted_proxies)
+    app.add_middleware(AccessLogMiddleware)
     app.add_middleware(RequestIdMiddleware)
     return app
 
@@ -115,7 +117,10 @@ def _add_error_handlers(app: FastAPI, formats: ErrorFormats) -> None:
         request_id = request.scope.get("state", {}).get("request_id", "-")
         log.error("unhandled error (request id %s)", request_id, exc_info=exc)
         message = f"Internal server error (request id {request_id})"
-        return formats.for_path(request.url.path)(500, message)
+        response = formats.for_path(request.url.path)(500, message)
+        # This answer is sent from outside the request-id middleware, so add the header here.
+        response.headers["x-request-id"] = request_id
+        return response
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, server_error)

@@ -12,14 +12,16 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, TypeVar
 
 from patron.core import normalise
 from patron.core.entities import AdminSession, AdminUser, Customer, CustomerSession
 from patron.core.errors import AuthenticationFailed, ErrorCode
 from patron.core.passwords import PasswordHasher
-from patron.core.ports import Clock, UnitOfWork
+from patron.core.ports import Clock, SessionRepository, UnitOfWork
 
 INVALID_CREDENTIALS = "Invalid email or password"
+_S = TypeVar("_S", CustomerSession, AdminSession)
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,14 @@ async def login_customer(
     ``AuthenticationFailed`` after the same work: a dummy hash is verified when no account matches.
     """
     async with uow:
-        customer = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
-        result = await hasher.verify(customer.password_hash if customer else None, password)
-        if customer is None or not result.ok or customer.status != 1:
+        found = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+    # Hash outside any transaction: no connection is held while the hashing threads are busy.
+    result = await hasher.verify(found.password_hash if found else None, password)
+    if found is None or not result.ok:
+        raise _fail()
+    async with uow:
+        customer = await uow.customers.get_by_id(found.customer_id)
+        if customer is None or customer.status != 1:
             raise _fail()
         if result.new_hash is not None:
             customer.password_hash = result.new_hash
@@ -101,22 +108,29 @@ async def login_customer(
     return CustomerLogin(token=token, session=session, customer=customer)
 
 
+def _session_fields(client: ClientInfo, now: datetime, policy: SessionPolicy) -> dict[str, Any]:
+    """The columns every new session starts with (customer or admin)."""
+    return {
+        "uuid": uuid.uuid4(),
+        "face": client.face,
+        "ip": client.ip,
+        "user_agent": (client.user_agent or "")[:512] or None,
+        "created_at": now,
+        "last_seen_at": now,
+        "expires_at": now + policy.absolute,
+        "revoked_at": None,
+    }
+
+
 def _new_customer_session(
     customer: Customer, client: ClientInfo, now: datetime, policy: SessionPolicy
 ) -> tuple[str, CustomerSession]:
     token = new_token()
     session = CustomerSession(
-        uuid=uuid.uuid4(),
         token_hash=hash_token(token),
         customer_id=customer.customer_id,
         store_id=customer.store_id,
-        face=client.face,
-        ip=client.ip,
-        user_agent=(client.user_agent or "")[:512] or None,
-        created_at=now,
-        last_seen_at=now,
-        expires_at=now + policy.absolute,
-        revoked_at=None,
+        **_session_fields(client, now, policy),
     )
     return token, session
 
@@ -127,6 +141,33 @@ def _alive(session: CustomerSession | AdminSession, now: datetime, policy: Sessi
         and now < session.expires_at
         and now < session.last_seen_at + policy.idle
     )
+
+
+async def _live_session(
+    repo: SessionRepository[_S],
+    now: datetime,
+    *,
+    token: str | None,
+    session_uuid: uuid.UUID | None,
+    policy: SessionPolicy,
+) -> _S | None:
+    """The session named by a raw token or a public id, when it is still alive."""
+    if token is not None:
+        session = await repo.find_by_hash(hash_token(token))
+    elif session_uuid is not None:
+        session = await repo.find_by_uuid(session_uuid)
+    else:
+        return None
+    return session if session is not None and _alive(session, now, policy) else None
+
+
+async def _touch(
+    uow: UnitOfWork, repo: SessionRepository[_S], session: _S, now: datetime, policy: SessionPolicy
+) -> None:
+    """Record activity, at most once per ``policy.touch_every``."""
+    if now - session.last_seen_at >= policy.touch_every:
+        await repo.touch(session.session_id, now)
+        await uow.commit()
 
 
 async def resolve_customer(
@@ -141,23 +182,18 @@ async def resolve_customer(
 
     Returns None for an unknown, revoked or expired session or a disabled customer.
     """
+    now = clock.now()
     async with uow:
         repo = uow.customer_sessions
-        if token is not None:
-            session = await repo.find_by_hash(hash_token(token))
-        elif session_uuid is not None:
-            session = await repo.find_by_uuid(session_uuid)
-        else:
-            return None
-        now = clock.now()
-        if session is None or not _alive(session, now, policy):
+        session = await _live_session(
+            repo, now, token=token, session_uuid=session_uuid, policy=policy
+        )
+        if session is None:
             return None
         customer = await uow.customers.get_by_id(session.customer_id)
         if customer is None or customer.status != 1:
             return None
-        if now - session.last_seen_at >= policy.touch_every:
-            await repo.touch(session.session_id, now)
-            await uow.commit()
+        await _touch(uow, repo, session, now, policy)
     return session, customer
 
 
@@ -224,25 +260,21 @@ async def login_admin(
     disabled user.
     """
     async with uow:
-        admin = await uow.admins.get_by_email_key(normalise.email_key(email))
-        result = await hasher.verify(admin.password_hash if admin else None, password)
-        if admin is None or not result.ok or admin.status != 1:
+        found = await uow.admins.get_by_email_key(normalise.email_key(email))
+    result = await hasher.verify(found.password_hash if found else None, password)
+    if found is None or not result.ok:
+        raise _fail()
+    async with uow:
+        admin = await uow.admins.get_by_id(found.admin_user_id)
+        if admin is None or admin.status != 1:
             raise _fail()
         if result.new_hash is not None:
             admin.password_hash = result.new_hash
-        now = clock.now()
         token = new_token()
         session = AdminSession(
-            uuid=uuid.uuid4(),
             token_hash=hash_token(token),
             admin_user_id=admin.admin_user_id,
-            face=client.face,
-            ip=client.ip,
-            user_agent=(client.user_agent or "")[:512] or None,
-            created_at=now,
-            last_seen_at=now,
-            expires_at=now + policy.absolute,
-            revoked_at=None,
+            **_session_fields(client, clock.now(), policy),
         )
         await uow.admin_sessions.add(session)
         await uow.commit()
@@ -258,23 +290,18 @@ async def resolve_admin(
     policy: SessionPolicy,
 ) -> tuple[AdminSession, AdminUser] | None:
     """Find the live admin session named by a raw token or public id, and its enabled user."""
+    now = clock.now()
     async with uow:
         repo = uow.admin_sessions
-        if token is not None:
-            session = await repo.find_by_hash(hash_token(token))
-        elif session_uuid is not None:
-            session = await repo.find_by_uuid(session_uuid)
-        else:
-            return None
-        now = clock.now()
-        if session is None or not _alive(session, now, policy):
+        session = await _live_session(
+            repo, now, token=token, session_uuid=session_uuid, policy=policy
+        )
+        if session is None:
             return None
         admin = await uow.admins.get_by_id(session.admin_user_id)
         if admin is None or admin.status != 1:
             return None
-        if now - session.last_seen_at >= policy.touch_every:
-            await repo.touch(session.session_id, now)
-            await uow.commit()
+        await _touch(uow, repo, session, now, policy)
     return session, admin
 
 

@@ -199,44 +199,39 @@ class AdminUser(Base):
     updated_at: Mapped[datetime]
 
 
-class CustomerSession(Base):
-    """A customer's signed-in session; only the SHA-256 of its token is kept."""
+class _SessionColumns:
+    """What customer and admin sessions share; only the SHA-256 of the token is kept."""
+
+    session_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    face: Mapped[str] = mapped_column(String(32))
+    ip: Mapped[str | None] = mapped_column(String(45))
+    user_agent: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class CustomerSession(_SessionColumns, Base):
+    """A customer's signed-in session."""
 
     __tablename__ = "customer_session"
     __table_args__ = (Index("ix_customer_session_customer_id", "customer_id"),)
 
-    session_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     customer_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
     )
     store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
-    face: Mapped[str] = mapped_column(String(32))
-    ip: Mapped[str | None] = mapped_column(String(45))
-    user_agent: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]
 
 
-class AdminSession(Base):
-    """An admin user's signed-in session; only the SHA-256 of its token is kept."""
+class AdminSession(_SessionColumns, Base):
+    """An admin user's signed-in session."""
 
     __tablename__ = "admin_session"
     __table_args__ = (Index("ix_admin_session_admin_user_id", "admin_user_id"),)
 
-    session_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
-    uuid: Mapped[uuid_module.UUID] = mapped_column(Uuid(), unique=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     admin_user_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("admin_user.admin_user_id", ondelete="CASCADE")
     )
-    face: Mapped[str] = mapped_column(String(32))
-    ip: Mapped[str | None] = mapped_column(String(45))
-    user_agent: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime]
-    expires_at: Mapped[datetime]
-    revoked_at: Mapped[datetime | None]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import secrets
+import time
 from collections.abc import Callable, Iterable
 
 from starlette.responses import Response
@@ -139,3 +140,61 @@ class BodyLimitMiddleware:
 
 class _BodyTooLarge(Exception):
     pass
+
+
+access_log = logging.getLogger("patron.access")
+# Query parameters whose values are credentials; their values never reach a log line.
+SECRET_PARAMETERS = frozenset({"token", "api_key", "_token", "sid", "password"})
+# Paths whose last segments are credentials (the older EverShop session routes).
+SECRET_PATH_PREFIXES = ("/api/customers/sessions/",)
+
+
+def loggable_target(path: str, query: str) -> str:
+    """The request target with credentials replaced by ``[redacted]``."""
+    for prefix in SECRET_PATH_PREFIXES:
+        if path.startswith(prefix):
+            path = prefix + "[redacted]"
+    if not query:
+        return path
+    parts = []
+    for pair in query.split("&"):
+        name, sep, _value = pair.partition("=")
+        parts.append(f"{name}=[redacted]" if sep and name in SECRET_PARAMETERS else pair)
+    return f"{path}?{'&'.join(parts)}"
+
+
+class AccessLogMiddleware:
+    """One line per request: client, method, redacted target, status, milliseconds, request id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def recording_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, recording_send)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            target = loggable_target(
+                scope["path"], scope.get("query_string", b"").decode("latin-1")
+            )
+            access_log.info(
+                '%s "%s %s" %d %.1fms %s',
+                client[0],
+                scope["method"],
+                target,
+                status,
+                (time.perf_counter() - started) * 1000,
+                scope.get("state", {}).get("request_id", "-"),
+            )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
 from patron.core.auth import SessionPolicy
@@ -36,6 +36,7 @@ class Services:
     sessions: SessionPolicy
     passwords: PasswordPolicy
     queries: SqlCustomerQueries
+    sessionmaker: async_sessionmaker[AsyncSession]
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -57,11 +58,12 @@ class Services:
             ),
             passwords=PasswordPolicy(min_length=settings.password_min_length),
             queries=SqlCustomerQueries(engine),
+            sessionmaker=make_sessionmaker(engine),
         )
 
     def uow(self) -> SqlUnitOfWork:
         """A fresh unit of work (one per request)."""
-        return SqlUnitOfWork(make_sessionmaker(self.engine))
+        return SqlUnitOfWork(self.sessionmaker)
 
 
 def services_of(request: Request) -> Services:

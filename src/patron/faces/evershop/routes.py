@@ -120,14 +120,23 @@ async def customer_login(request: Request) -> Response:
     return response
 
 
-@router.api_route("/customer/logout", methods=["GET", "POST"])
-@router.post("/customers/logout")
+@router.get("/customer/logout", operation_id="customer_logout_get")
+@router.post("/customer/logout", operation_id="customer_logout_post")
+@router.post("/customers/logout", operation_id="customers_logout_post")
 async def customer_logout(request: Request) -> Response:
-    """End the caller's session (by cookie or ``X-Session-ID``); always ``{"data":{}}``."""
+    """End the caller's session (by cookie, ``X-Session-ID`` or JWT); always ``{"data":{}}``."""
     services = services_of(request)
     token = session_token(request)
     if token:
         await auth.logout_customer(services.uow(), services.clock, token=token)
+    else:
+        # Signed in by a Bearer JWT or the legacy ``token`` cookie: end the session it names.
+        caller = await current_customer(request)
+        if caller is not None:
+            await auth.end_customer_sessions(
+                services.uow(), services.clock, ids=[str(caller.session.uuid)],
+                owner_id=caller.customer.customer_id,
+            )
     response = ok({})
     _clear_cookie(request, response, CUSTOMER_COOKIE)
     return response
@@ -153,7 +162,8 @@ async def legacy_create_session(request: Request) -> Response:
     return response
 
 
-@router.api_route("/api/customers/sessions/{ids}", methods=["POST", "DELETE"])
+@router.post("/api/customers/sessions/{ids}", operation_id="legacy_end_sessions_post")
+@router.delete("/api/customers/sessions/{ids}", operation_id="legacy_end_sessions_delete")
 async def legacy_end_sessions(request: Request, ids: str) -> Response:
     """End sessions named by sids or customer uuids: a customer its own, an admin any."""
     services = services_of(request)
@@ -290,7 +300,8 @@ async def admin_login(request: Request) -> Response:
     return response
 
 
-@router.api_route("/admin/user/logout", methods=["GET", "POST"])
+@router.get("/admin/user/logout", operation_id="admin_logout_get")
+@router.post("/admin/user/logout", operation_id="admin_logout_post")
 async def admin_logout(request: Request) -> Response:
     """End the admin session; without one, go to the sign-in page as EverShop does."""
     services = services_of(request)
