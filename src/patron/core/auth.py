@@ -22,6 +22,7 @@ from patron.core.ports import Clock, SessionRepository, UnitOfWork
 
 INVALID_CREDENTIALS = "Invalid email or password"
 _S = TypeVar("_S", CustomerSession, AdminSession)
+_O = TypeVar("_O", Customer, AdminUser)
 
 
 @dataclass(frozen=True)
@@ -144,25 +145,31 @@ def _alive(session: CustomerSession | AdminSession, now: datetime, policy: Sessi
 
 
 async def _live_session(
-    repo: SessionRepository[_S],
+    repo: SessionRepository[_S, _O],
     now: datetime,
     *,
     token: str | None,
     session_uuid: uuid.UUID | None,
     policy: SessionPolicy,
-) -> _S | None:
-    """The session named by a raw token or a public id, when it is still alive."""
+) -> tuple[_S, _O] | None:
+    """The session named by a raw token or a public id and its owner, when both are active."""
     if token is not None:
-        session = await repo.find_by_hash(hash_token(token))
+        found = await repo.find_with_owner(token_hash=hash_token(token))
     elif session_uuid is not None:
-        session = await repo.find_by_uuid(session_uuid)
+        found = await repo.find_with_owner(session_uuid=session_uuid)
     else:
         return None
-    return session if session is not None and _alive(session, now, policy) else None
+    if found is None or not _alive(found[0], now, policy) or found[1].status != 1:
+        return None
+    return found
 
 
 async def _touch(
-    uow: UnitOfWork, repo: SessionRepository[_S], session: _S, now: datetime, policy: SessionPolicy
+    uow: UnitOfWork,
+    repo: SessionRepository[_S, _O],
+    session: _S,
+    now: datetime,
+    policy: SessionPolicy,
 ) -> None:
     """Record activity, at most once per ``policy.touch_every``."""
     if now - session.last_seen_at >= policy.touch_every:
@@ -185,16 +192,12 @@ async def resolve_customer(
     now = clock.now()
     async with uow:
         repo = uow.customer_sessions
-        session = await _live_session(
+        found = await _live_session(
             repo, now, token=token, session_uuid=session_uuid, policy=policy
         )
-        if session is None:
-            return None
-        customer = await uow.customers.get_by_id(session.customer_id)
-        if customer is None or customer.status != 1:
-            return None
-        await _touch(uow, repo, session, now, policy)
-    return session, customer
+        if found is not None:
+            await _touch(uow, repo, found[0], now, policy)
+    return found
 
 
 async def logout_customer(uow: UnitOfWork, clock: Clock, *, token: str) -> None:
@@ -293,16 +296,12 @@ async def resolve_admin(
     now = clock.now()
     async with uow:
         repo = uow.admin_sessions
-        session = await _live_session(
+        found = await _live_session(
             repo, now, token=token, session_uuid=session_uuid, policy=policy
         )
-        if session is None:
-            return None
-        admin = await uow.admins.get_by_id(session.admin_user_id)
-        if admin is None or admin.status != 1:
-            return None
-        await _touch(uow, repo, session, now, policy)
-    return session, admin
+        if found is not None:
+            await _touch(uow, repo, found[0], now, policy)
+    return found
 
 
 async def logout_admin(uow: UnitOfWork, clock: Clock, *, session_id: int) -> None:

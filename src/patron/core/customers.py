@@ -13,6 +13,7 @@ from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
 from patron.core.errors import ErrorCode, InvalidInput, NotFound
 from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
 from patron.core.ports import (
+    AddressRow,
     Clock,
     CustomerFilter,
     CustomerPage,
@@ -255,6 +256,16 @@ async def get_customer(
     if row is None:
         raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
     return row
+
+
+async def get_customer_with_addresses(
+    queries: CustomerQueries, *, store_id: int, customer_uuid: uuid.UUID
+) -> tuple[CustomerRow, list[AddressRow]]:
+    """Return one customer and its addresses (oldest first); raises ``NotFound``."""
+    found = await queries.get_with_addresses(store_id, customer_uuid)
+    if found is None:
+        raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
+    return found
 
 
 async def list_customers(queries: CustomerQueries, flt: CustomerFilter) -> CustomerPage:

@@ -89,7 +89,7 @@ class PasswordHasher:
         return await self._run(partial(self._verify_sync, stored_hash, password))
 
     def _hash_sync(self, password: str) -> str:
-        return self._argon.hash(unicodedata.normalize("NFKC", password))
+        return self._argon.hash(_argon_secret(password))
 
     def _verify_sync(self, stored_hash: str | None, password: str) -> Verification:
         if stored_hash is None:
@@ -107,15 +107,21 @@ class PasswordHasher:
 
     def _check_argon(self, stored_hash: str, password: str) -> bool:
         try:
-            return self._argon.verify(stored_hash, unicodedata.normalize("NFKC", password))
+            return self._argon.verify(stored_hash, _argon_secret(password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+
+def _argon_secret(password: str) -> bytes:
+    # "surrogatepass": JSON may carry a lone surrogate ("\ud800"); plain UTF-8 encoding would
+    # raise on it (a 500 at login). Every other password encodes exactly as before.
+    return unicodedata.normalize("NFKC", password).encode("utf-8", "surrogatepass")
 
 
 def _check_bcrypt(stored_hash: str, password: str) -> bool:
     # bcrypt reads at most 72 bytes of the secret; the library refuses longer input, so cut it
     # here, as the platforms that made these hashes did. ``$2y$`` is PHP's name for ``$2b$``.
-    secret = password.encode("utf-8")[:72]
+    secret = password.encode("utf-8", "surrogatepass")[:72]
     candidate = stored_hash.replace("$2y$", "$2b$", 1).encode("ascii", "replace")
     try:
         return bcrypt.checkpw(secret, candidate)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from patron.core import normalise
@@ -71,30 +71,53 @@ def _conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
     return where
 
 
+# Built once: the statements of the hot reads differ only in their parameters.
+_GET_ROW = select(*_ROW_COLUMNS).where(
+    _C.uuid == bindparam("customer_uuid"), _C.store_id == bindparam("store_id")
+)
+_GET_WITH_ADDRESSES = (
+    select(*_ROW_COLUMNS, *(column.label(f"a_{column.key}") for column in _ADDRESS_COLUMNS))
+    .select_from(Customer.__table__.outerjoin(CustomerAddress.__table__))
+    .where(_C.uuid == bindparam("customer_uuid"), _C.store_id == bindparam("store_id"))
+    .order_by(_A.customer_address_id)
+)
+_ADDRESSES_OF = (
+    select(*_ADDRESS_COLUMNS)
+    .where(_A.customer_id == bindparam("customer_id"))
+    .order_by(_A.customer_address_id)
+)
+_ROW_WIDTH = len(_ROW_COLUMNS)
+_ADDRESS_KEYS = [column.key for column in _ADDRESS_COLUMNS]
+
+
 class SqlCustomerQueries:
     """Customer reads straight off the engine, no ORM entities."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
 
-    async def _all(self, stmt: Select[Any]) -> Sequence[Any]:
+    async def _all(self, stmt: Select[Any], **params: Any) -> Sequence[Any]:
         async with self._engine.connect() as conn:
-            rows: Sequence[Any] = (await conn.execute(stmt)).all()
+            rows: Sequence[Any] = (await conn.execute(stmt, params)).all()
             return rows
 
     async def get_row(self, store_id: int, customer_uuid: uuid.UUID) -> CustomerRow | None:
-        rows = await self._all(
-            select(*_ROW_COLUMNS).where(_C.uuid == customer_uuid, _C.store_id == store_id)
-        )
-        return CustomerRow(**rows[0]._mapping) if rows else None
+        rows = await self._all(_GET_ROW, store_id=store_id, customer_uuid=customer_uuid)
+        return CustomerRow(*rows[0]) if rows else None
+
+    async def get_with_addresses(
+        self, store_id: int, customer_uuid: uuid.UUID
+    ) -> tuple[CustomerRow, list[AddressRow]] | None:
+        rows = await self._all(_GET_WITH_ADDRESSES, store_id=store_id, customer_uuid=customer_uuid)
+        if not rows:
+            return None
+        customer = CustomerRow(*rows[0][:_ROW_WIDTH])
+        found = [AddressRow(*row[_ROW_WIDTH:]) for row in rows if row[_ROW_WIDTH] is not None]
+        return customer, found
 
     async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]:
-        rows = await self._all(
-            select(*_ADDRESS_COLUMNS)
-            .where(_A.customer_id == customer_id)
-            .order_by(_A.customer_address_id)
-        )
-        return [AddressRow(**row._mapping) for row in rows]
+        rows = await self._all(_ADDRESSES_OF, customer_id=customer_id)
+        return [AddressRow(*row) for row in rows]
 
     async def page(self, flt: CustomerFilter) -> CustomerPage:
         where = _conditions(flt)
@@ -109,11 +132,8 @@ class SqlCustomerQueries:
             .limit(flt.limit)
             .offset((flt.page - 1) * flt.limit)
         )
+        count = select(func.count()).select_from(Customer.__table__).where(*where)
         async with self._engine.connect() as conn:
-            total = (
-                await conn.execute(
-                    select(func.count()).select_from(Customer.__table__).where(*where)
-                )
-            ).scalar_one()
+            total = (await conn.execute(count)).scalar_one()
             rows = (await conn.execute(stmt)).all() if total else []
-        return CustomerPage(rows=[CustomerRow(**row._mapping) for row in rows], total=int(total))
+        return CustomerPage(rows=[CustomerRow(*row) for row in rows], total=int(total))

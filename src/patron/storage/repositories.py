@@ -5,9 +5,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import select, update
+from sqlalchemy import Select, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patron.core.entities import (
@@ -116,13 +116,27 @@ class SqlAdmins:
 
 
 _S = TypeVar("_S", CustomerSession, AdminSession)
+_O = TypeVar("_O", Customer, AdminUser)
 
 
-class _SqlSessions(Generic[_S]):
+class _SqlSessions(Generic[_S, _O]):
     """Sessions of one kind; ``owner`` is the column naming whose session it is."""
 
     model: type[_S]
+    owner_model: type[_O]
     owner: ClassVar[str]
+    _by_hash: ClassVar[Select[Any]]
+    _by_uuid: ClassVar[Select[Any]]
+
+    def __init_subclass__(cls) -> None:
+        # Build the session-and-owner reads once per kind; only the key changes per request.
+        super().__init_subclass__()
+        table, owner_table = cls.model.__table__, cls.owner_model.__table__
+        joined = select(*table.columns, *owner_table.columns).select_from(
+            table.join(owner_table, table.c[cls.owner] == owner_table.c[cls.owner])
+        )
+        cls._by_hash = joined.where(table.c.token_hash == bindparam("key"))
+        cls._by_uuid = joined.where(table.c.uuid == bindparam("key"))
 
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -136,6 +150,24 @@ class _SqlSessions(Generic[_S]):
 
     async def find_by_uuid(self, session_uuid: uuid.UUID) -> _S | None:
         return await self._s.scalar(select(self.model).where(self.model.uuid == session_uuid))
+
+    async def find_with_owner(
+        self, *, token_hash: str | None = None, session_uuid: uuid.UUID | None = None
+    ) -> tuple[_S, _O] | None:
+        # One Core read for both rows: the hot path of every authenticated request.
+        if token_hash is not None:
+            row = (await self._s.execute(self._by_hash, {"key": token_hash})).first()
+        else:
+            row = (await self._s.execute(self._by_uuid, {"key": session_uuid})).first()
+        if row is None:
+            return None
+        values = tuple(row)
+        split = len(self.model.__table__.columns)
+        session_keys = self.model.__table__.columns.keys()
+        owner_keys = self.owner_model.__table__.columns.keys()
+        session = self.model(**dict(zip(session_keys, values[:split], strict=True)))
+        owner = self.owner_model(**dict(zip(owner_keys, values[split:], strict=True)))
+        return session, owner
 
     async def revoke(self, session_ids: Sequence[int], at: datetime) -> None:
         await self._s.execute(
@@ -162,15 +194,17 @@ class _SqlSessions(Generic[_S]):
         )
 
 
-class SqlCustomerSessions(_SqlSessions[CustomerSession]):
+class SqlCustomerSessions(_SqlSessions[CustomerSession, Customer]):
     """Customer sessions in the database."""
 
     model = CustomerSession
+    owner_model = Customer
     owner = "customer_id"
 
 
-class SqlAdminSessions(_SqlSessions[AdminSession]):
+class SqlAdminSessions(_SqlSessions[AdminSession, AdminUser]):
     """Admin sessions in the database."""
 
     model = AdminSession
+    owner_model = AdminUser
     owner = "admin_user_id"

@@ -134,7 +134,9 @@ async def customer_logout(request: Request) -> Response:
         caller = await current_customer(request)
         if caller is not None:
             await auth.end_customer_sessions(
-                services.uow(), services.clock, ids=[str(caller.session.uuid)],
+                services.uow(),
+                services.clock,
+                ids=[str(caller.session.uuid)],
                 owner_id=caller.customer.customer_id,
             )
     response = ok({})
@@ -400,10 +402,9 @@ async def get_customer(request: Request, customer_id: str) -> Response:
     """One customer with its addresses."""
     services = services_of(request)
     await _admin(request, Action.view_customers)
-    row = await customers.get_customer(
+    row, found = await customers.get_customer_with_addresses(
         services.queries, store_id=STORE, customer_uuid=_uuid(customer_id)
     )
-    found = await services.queries.addresses_of(row.customer_id)
     return ok(
         {**schemas.customer_body(row), "addresses": [schemas.embedded_address(a) for a in found]}
     )

@@ -7,6 +7,7 @@ and the rule. Unknown members are ignored; server-owned members are dropped.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode
@@ -22,6 +23,10 @@ LABELS = {
     "full_name": "Full name",
     "refreshToken": "Refresh token",
 }
+# Bounds that keep list parameters inside the database's 64-bit integers (page x limit too).
+MAX_PAGE = 2**31 - 1
+MAX_ID = 2**63 - 1
+_INTEGER_RE = re.compile(r"-?[0-9]+")
 SORT_KEYS = ("customer_id", "email", "full_name", "status", "created_at")
 FILTER_KEYS = ("keyword", "full_name", "email", "status", "group_id", "ob", "od", "limit")
 ADDRESS_MEMBERS = (
@@ -179,20 +184,32 @@ def address_links(base: str) -> list[dict[str, Any]]:
     ]
 
 
-def _int_param(query: Mapping[str, str], key: str) -> int | None:
+def _int_param(query: Mapping[str, str], key: str, *, maximum: int | None = None) -> int | None:
     raw = query.get(key)
     if raw is None or raw == "":
         return None
-    if not raw.lstrip("-").isdigit():
+    # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+    if not _INTEGER_RE.fullmatch(raw):
         raise InvalidInput.one(key, f"{key} must be an integer")
-    return int(raw)
+    value = int(raw)
+    if maximum is not None and value > maximum:
+        raise InvalidInput.one(key, f"{key} must be at most {maximum}")
+    return value
+
+
+def _text_param(query: Mapping[str, str], key: str) -> str | None:
+    value = query.get(key) or None
+    if value is not None and "\x00" in value:
+        raise InvalidInput.one(key, f"{key} must not contain NUL characters")
+    return value
 
 
 def list_filter(
     query: Mapping[str, str], *, max_limit: int
 ) -> tuple[CustomerFilter, dict[str, str]]:
     """Read the grid's query parameters; return the filter and the parameters to echo in links."""
-    page = _int_param(query, "page") or 1
+    page = _int_param(query, "page", maximum=MAX_PAGE)
+    page = 1 if page is None else page
     if page < 1:
         raise InvalidInput.one("page", "page must be an integer of at least 1")
     limit = _int_param(query, "limit")
@@ -202,7 +219,9 @@ def list_filter(
     if status is not None and status not in (0, 1):
         raise InvalidInput.one("status", "status must be 0 or 1")
     group_key = "group_id" if "group_id" in query else "group"
-    group_id = _int_param(query, group_key)
+    group_id = _int_param(query, group_key, maximum=MAX_ID)
+    if group_id is not None and group_id < 1:
+        raise InvalidInput.one("group_id", "group_id must be a positive integer")
     order_by = query.get("ob") or "customer_id"
     if order_by not in SORT_KEYS:
         raise InvalidInput.one("ob", f"ob must be one of: {', '.join(SORT_KEYS)}")
@@ -210,9 +229,9 @@ def list_filter(
     if direction not in ("asc", "desc"):
         raise InvalidInput.one("od", "od must be asc or desc")
     flt = CustomerFilter(
-        keyword=query.get("keyword") or None,
-        full_name=query.get("full_name") or None,
-        email=query.get("email") or None,
+        keyword=_text_param(query, "keyword"),
+        full_name=_text_param(query, "full_name"),
+        email=_text_param(query, "email"),
         status=status,
         group_id=group_id,
         order_by=order_by,
