@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint typecheck fmt migrate
+.PHONY: help install run test lint typecheck fmt migrate bench
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -45,3 +45,6 @@ typecheck: install ## mypy --strict on src/
 fmt: install ## Format and auto-fix with ruff
 	$(BIN)/ruff format src tests migrations
 	$(BIN)/ruff check --fix src tests migrations
+
+bench: install ## Small load test of the hot paths (needs wrk); figures go in docs/performance.md
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} bench/smoke.sh

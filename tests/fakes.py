@@ -4,7 +4,9 @@ They behave like the SQL implementations where the core can tell the difference:
 assigned on ``add``; the unique indexes are checked on ``add``, ``flush`` and ``commit`` and a
 known one raises the same ``Conflict`` the SQL unit of work raises; deleting a customer takes its
 addresses and sessions with it. What they do not do is roll back: a change made without a commit
-is kept (tests that care look at ``FakeUnitOfWork.commits``).
+is kept (tests that care look at ``FakeUnitOfWork.commits``). Repositories hand out the stored
+objects themselves, as an ORM session does, except ``find_with_owner``, which like its SQL
+twin returns detached copies.
 """
 
 from __future__ import annotations
@@ -18,12 +20,14 @@ from typing import Generic, Self, TypeVar
 from patron.core.entities import (
     AdminSession,
     AdminUser,
+    Base,
     Customer,
     CustomerAddress,
     CustomerSession,
 )
 from patron.core.errors import Conflict, ErrorCode
 from patron.core.passwords import Argon2Parameters, PasswordHasher, Verification
+from patron.core.ports import UnitOfWork
 
 START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 CHEAP_ARGON2 = Argon2Parameters(memory_cost=1024, time_cost=1, parallelism=1)
@@ -53,8 +57,11 @@ class FixedClock:
         return self._now
 
 
+_T = TypeVar("_T")
+
+
 def _check_unique(
-    items: Iterable[object], key: Callable[[object], Hashable | None], fail: Callable[[], Exception]
+    items: Iterable[_T], key: Callable[[_T], Hashable | None], fail: Callable[[], Exception]
 ) -> None:
     seen: set[Hashable] = set()
     for item in items:
@@ -201,15 +208,24 @@ class FakeAdmins:
 
 
 _S = TypeVar("_S", CustomerSession, AdminSession)
+_O = TypeVar("_O", Customer, AdminUser)
+_E = TypeVar("_E", bound=Base)
 
 
-class _FakeSessions(Generic[_S]):
+def detached_copy(entity: _E) -> _E:
+    """A new instance with the same column values, like a row read with a Core select."""
+    columns = entity.__table__.columns
+    return type(entity)(**{c.key: getattr(entity, c.key) for c in columns})
+
+
+class _FakeSessions(Generic[_S, _O]):
     """Sessions of one kind in a list; unique by uuid and token hash."""
 
     owner: str
 
-    def __init__(self) -> None:
+    def __init__(self, owners: Callable[[], Sequence[_O]]) -> None:
         self.rows: list[_S] = []
+        self._owners: Callable[[], Sequence[_O]] = owners
         self._next_id = 1
 
     def check(self, extra: Sequence[_S] = ()) -> None:
@@ -229,6 +245,22 @@ class _FakeSessions(Generic[_S]):
     async def find_by_uuid(self, session_uuid: uuid.UUID) -> _S | None:
         return next((s for s in self.rows if s.uuid == session_uuid), None)
 
+    async def find_with_owner(
+        self, *, token_hash: str | None = None, session_uuid: uuid.UUID | None = None
+    ) -> tuple[_S, _O] | None:
+        """Detached copies, as the SQL one reads them: changing them changes nothing stored."""
+        if token_hash:
+            session = await self.find_by_hash(token_hash)
+        else:
+            session = await self.find_by_uuid(session_uuid)  # type: ignore[arg-type]
+        if session is None:
+            return None
+        owner_id = getattr(session, self.owner)
+        owner = next((o for o in self._owners() if getattr(o, self.owner) == owner_id), None)
+        if owner is None:  # the inner join finds nothing
+            return None
+        return detached_copy(session), detached_copy(owner)
+
     async def revoke(self, session_ids: Sequence[int], at: datetime) -> None:
         for session in self.rows:
             if session.session_id in session_ids and session.revoked_at is None:
@@ -245,13 +277,13 @@ class _FakeSessions(Generic[_S]):
                 session.last_seen_at = at
 
 
-class FakeCustomerSessions(_FakeSessions[CustomerSession]):
+class FakeCustomerSessions(_FakeSessions[CustomerSession, Customer]):
     """Customer sessions in memory."""
 
     owner = "customer_id"
 
 
-class FakeAdminSessions(_FakeSessions[AdminSession]):
+class FakeAdminSessions(_FakeSessions[AdminSession, AdminUser]):
     """Admin sessions in memory."""
 
     owner = "admin_user_id"
@@ -269,8 +301,8 @@ class FakeUnitOfWork:
         self.customers.groups.update(groups)
         self.addresses = FakeAddresses()
         self.admins = FakeAdmins(self)
-        self.customer_sessions = FakeCustomerSessions()
-        self.admin_sessions = FakeAdminSessions()
+        self.customer_sessions = FakeCustomerSessions(lambda: self.customers.rows)
+        self.admin_sessions = FakeAdminSessions(lambda: self.admins.rows)
         self.commits = 0
         self.entered = 0
         self._active = False
@@ -326,3 +358,8 @@ class SpyHasher(PasswordHasher):
     async def verify(self, stored_hash: str | None, password: str) -> Verification:
         self.verified.append(stored_hash)
         return await super().verify(stored_hash, password)
+
+
+def _conforms(uow: FakeUnitOfWork) -> UnitOfWork:
+    """Type-checked only: mypy fails here if the fake drifts from the ``UnitOfWork`` port."""
+    return uow

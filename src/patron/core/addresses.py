@@ -61,7 +61,7 @@ def _check(fields: Mapping[str, Any], *, creating: bool) -> None:
             continue
         if not isinstance(value, str):
             problems.append(FieldProblem(name, f"{_label(name)} must be a string"))
-        elif len(value) > max_length:
+        elif len(value) > max_length and name != "country":  # country has its own rule below
             problems.append(
                 FieldProblem(name, f"{_label(name)} must be at most {max_length} characters")
             )

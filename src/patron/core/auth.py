@@ -15,7 +15,13 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from patron.core import normalise
-from patron.core.entities import AdminSession, AdminUser, Customer, CustomerSession
+from patron.core.entities import (
+    DEFAULT_STORE_ID,
+    AdminSession,
+    AdminUser,
+    Customer,
+    CustomerSession,
+)
 from patron.core.errors import AuthenticationFailed, ErrorCode
 from patron.core.passwords import PasswordHasher
 from patron.core.ports import Clock, SessionRepository, UnitOfWork
@@ -215,6 +221,7 @@ async def end_customer_sessions(
     *,
     ids: Sequence[str],
     owner_id: int | None,
+    store_id: int = DEFAULT_STORE_ID,
 ) -> None:
     """End the sessions named by raw tokens, session ids or customer uuids (a uuid means all).
 
@@ -226,7 +233,7 @@ async def end_customer_sessions(
         for name in ids:
             parsed = normalise.parse_uuid(name)
             if parsed is not None:
-                await _end_by_uuid(uow, parsed, owner_id, now)
+                await _end_by_uuid(uow, store_id, parsed, owner_id, now)
                 continue
             session = await uow.customer_sessions.find_by_hash(hash_token(name))
             if session is not None and owner_id in (None, session.customer_id):
@@ -235,14 +242,14 @@ async def end_customer_sessions(
 
 
 async def _end_by_uuid(
-    uow: UnitOfWork, name: uuid.UUID, owner_id: int | None, now: datetime
+    uow: UnitOfWork, store_id: int, name: uuid.UUID, owner_id: int | None, now: datetime
 ) -> None:
     session = await uow.customer_sessions.find_by_uuid(name)
     if session is not None:
         if owner_id in (None, session.customer_id):
             await uow.customer_sessions.revoke([session.session_id], now)
         return
-    customer = await uow.customers.get(1, name)
+    customer = await uow.customers.get(store_id, name)
     if customer is not None and owner_id in (None, customer.customer_id):
         await uow.customer_sessions.revoke_all(customer.customer_id, now)
 

@@ -177,6 +177,7 @@ async def legacy_end_sessions(request: Request, ids: str) -> Response:
             services.clock,
             ids=[part.strip() for part in ids.split(",") if part.strip()][:100],
             owner_id=None if admin else customer.customer.customer_id if customer else None,
+            store_id=STORE,
         )
     return ok({})
 
