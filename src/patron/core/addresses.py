@@ -61,6 +61,8 @@ def _check(fields: Mapping[str, Any], *, creating: bool) -> None:
             continue
         if not isinstance(value, str):
             problems.append(FieldProblem(name, f"{_label(name)} must be a string"))
+        elif "\x00" in value and name != "country":  # PostgreSQL text cannot hold it
+            problems.append(FieldProblem(name, f"{_label(name)} must not contain NUL characters"))
         elif len(value) > max_length and name != "country":  # country has its own rule below
             problems.append(
                 FieldProblem(name, f"{_label(name)} must be at most {max_length} characters")

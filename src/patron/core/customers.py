@@ -65,6 +65,8 @@ def _check_text(name: str, value: object, max_length: int, *, required: bool = F
         return
     if not isinstance(value, str):
         raise InvalidInput.one(name, f"{_label(name)} must be a string")
+    if "\x00" in value:  # PostgreSQL text cannot hold it; SQLite would, so refuse it on both
+        raise InvalidInput.one(name, f"{_label(name)} must not contain NUL characters")
     if required and not value.strip():
         raise InvalidInput.one(name, f"{_label(name)} is required and cannot be empty")
     if len(value) > max_length:

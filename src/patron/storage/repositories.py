@@ -39,6 +39,8 @@ class SqlCustomers:
         return await self._s.get(Customer, customer_id)
 
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None:
+        if "\x00" in email_key:  # never stored (refused on write); PostgreSQL would raise
+            return None
         return await self._s.scalar(
             select(Customer).where(Customer.store_id == store_id, Customer.email_key == email_key)
         )
@@ -108,6 +110,8 @@ class SqlAdmins:
         return await self._s.get(AdminUser, admin_user_id)
 
     async def get_by_email_key(self, email_key: str) -> AdminUser | None:
+        if "\x00" in email_key:  # never stored (refused on write); PostgreSQL would raise
+            return None
         return await self._s.scalar(select(AdminUser).where(AdminUser.email_key == email_key))
 
     async def list_all(self) -> Sequence[AdminUser]:

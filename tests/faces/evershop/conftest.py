@@ -13,6 +13,8 @@ from patron.faces._shared.services import Services
 from patron.main import create_app
 from tests import factories
 
+pytest.register_assert_rewrite("tests.faces.evershop.wire")
+
 ClientFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
 
@@ -26,11 +28,9 @@ async def new_client(app: FastAPI) -> AsyncIterator[ClientFactory]:
     """Make further clients on the same app, each with its own cookie jar."""
     async with AsyncExitStack() as stack:
 
-        async def make(app_: FastAPI | None = None, **kwargs: object) -> httpx.AsyncClient:
-            transport = httpx.ASGITransport(app=app_ or app, client=("203.0.113.7", 50000))
-            http = httpx.AsyncClient(
-                transport=transport, base_url="http://testserver", **kwargs  # type: ignore[arg-type]
-            )
+        async def make(base_url: str = "http://testserver") -> httpx.AsyncClient:
+            transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
+            http = httpx.AsyncClient(transport=transport, base_url=base_url)
             return await stack.enter_async_context(http)
 
         yield make

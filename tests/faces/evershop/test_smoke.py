@@ -9,7 +9,9 @@ from tests import factories
 pytestmark = pytest.mark.anyio
 
 
-async def test_admin_creates_and_reads_a_customer(client: httpx.AsyncClient, services: Services) -> None:
+async def test_admin_creates_and_reads_a_customer(
+    client: httpx.AsyncClient, services: Services
+) -> None:
     await factories.create_admin(services)
     await factories.admin_login(client)
     created = await factories.register(client)

@@ -39,13 +39,18 @@ JWT = Re(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 ARGON2ID = Re(r"\$argon2id\$.+")
 
 
-def admin_links(customer_uuid: str) -> list[dict[str, Any]]:
-    """The ``links`` block of seed 000's create and update samples."""
+def admin_links(customer_uuid: str | None = None) -> list[dict[str, Any]]:
+    """The ``links`` block of seed 000's create and update samples (any uuid when None)."""
+    href: object = (
+        f"/admin/customers/edit/{customer_uuid}"
+        if customer_uuid
+        else Re(r"/admin/customers/edit/" + UUID.pattern.pattern)
+    )
     return [
         {"rel": "customerGrid", "href": "/admin/customers", "action": "GET", "types": ["text/xml"]},
         {
             "rel": "edit",
-            "href": f"/admin/customers/edit/{customer_uuid}",
+            "href": href,
             "action": "GET",
             "types": ["text/xml"],
         },
@@ -55,15 +60,23 @@ def admin_links(customer_uuid: str) -> list[dict[str, Any]]:
 def self_links() -> list[dict[str, Any]]:
     """The ``links`` block after ``PATCH /api/customers/me``."""
     return [
-        {"rel": "self", "href": "/api/customers/me", "action": "PATCH", "types": ["application/json"]}
+        {
+            "rel": "self",
+            "href": "/api/customers/me",
+            "action": "PATCH",
+            "types": ["application/json"],
+        }
     ]
 
 
-def address_links(href: str) -> list[dict[str, Any]]:
-    """The ``links`` block after an address create or update."""
+def address_links(href: str | None = None) -> list[dict[str, Any]]:
+    """The ``links`` block after an address create or update (any address href when None)."""
+    target: object = href or Re(
+        rf"/api/customers/(me|{UUID.pattern.pattern})/addresses/{UUID.pattern.pattern}"
+    )
     return [
-        {"rel": "edit", "href": href, "action": "UPDATE", "types": ["application/json"]},
-        {"rel": "delete", "href": href, "action": "DELETE", "types": ["application/json"]},
+        {"rel": "edit", "href": target, "action": "UPDATE", "types": ["application/json"]},
+        {"rel": "delete", "href": target, "action": "DELETE", "types": ["application/json"]},
     ]
 
 
@@ -114,7 +127,8 @@ def assert_no_secrets(response: httpx.Response) -> None:
     text = response.text
     assert "password" not in text.lower()
     assert "$argon2" not in text
-    assert "$2b$" not in text and "$2a$" not in text and "$2y$" not in text
+    for prefix in ("$2a$", "$2b$", "$2y$"):
+        assert prefix not in text
 
 
 def parse_stamp(stamp: str) -> datetime:
@@ -181,9 +195,15 @@ async def login(
     return sid
 
 
-async def me_status(client: httpx.AsyncClient, **headers: str) -> int:
-    """Status of a harmless authenticated customer request (a profile no-op rename)."""
-    response = await client.patch(
-        "/api/customers/me", json={"full_name": "Still Here"}, headers=headers
-    )
-    return response.status_code
+async def signed_in(client: httpx.AsyncClient, **headers: str) -> bool:
+    """Whether the request's customer credentials are alive, without changing anything.
+
+    ``PATCH /api/customers/me`` with an empty object answers 400 "There is nothing to update"
+    to a signed-in customer and 401 to anyone else.
+    """
+    response = await client.patch("/api/customers/me", json={}, headers=headers)
+    if response.status_code == 401:
+        assert response.json() == error(401, "You must be logged in to update your profile")
+        return False
+    assert response.json() == error(400, "There is nothing to update"), response.text
+    return True

@@ -141,6 +141,8 @@ async def customer_logout(request: Request) -> Response:
             )
     response = ok({})
     _clear_cookie(request, response, CUSTOMER_COOKIE)
+    if LEGACY_CUSTOMER_COOKIE in request.cookies:
+        _clear_cookie(request, response, LEGACY_CUSTOMER_COOKIE)
     return response
 
 

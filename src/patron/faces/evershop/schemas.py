@@ -72,7 +72,7 @@ def parse_status(value: object) -> int:
 
 def parse_group_id(value: object) -> int:
     """A customer group id: a positive integer."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
         raise InvalidInput.one("group_id", "Group id must be a positive integer")
     return value
 
@@ -242,6 +242,8 @@ def list_filter(
     echoed = {key: query[key] for key in FILTER_KEYS if query.get(key)}
     if group_id is not None:
         echoed["group_id"] = str(group_id)
+    if limit is not None:
+        echoed["limit"] = str(flt.limit)  # the page size in use, after the cap
     return flt, echoed
 
 
