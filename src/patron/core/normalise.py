@@ -30,12 +30,13 @@ def clean_email(email: str) -> str:
 
 def email_key(email: str) -> str:
     """The key that decides email uniqueness and lookup."""
-    return fold(email.strip())
+    # Trim after normalising: NFKC can turn a character into spaces (U+00B4 -> " \u0301").
+    return fold(email).strip()
 
 
 def login_key(login_name: str | None, email: str) -> str:
     """The key that decides login-name uniqueness; no login name means the email stands in."""
-    return fold((login_name if login_name is not None else email).strip())
+    return fold(login_name if login_name is not None else email).strip()
 
 
 def is_email(text: str) -> bool:

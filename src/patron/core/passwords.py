@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import TypeVar
 
 import anyio
@@ -29,10 +29,24 @@ _T = TypeVar("_T")
 
 @dataclass(frozen=True)
 class PasswordPolicy:
-    """Length rules, counted in code points after NFKC; nothing is trimmed or escaped."""
+    """Length rules, counted in code points after NFKC, and the common-password blocklist.
+
+    No composition rules; nothing is trimmed, truncated or escaped.
+    """
 
     min_length: int = 8
     max_length: int = MAX_PASSWORD_LENGTH
+    blocklist: bool = True
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords from leaked sets, as shipped with zxcvbn, case-folded."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS  # noqa: PLC0415 - loaded on first use
+
+    return frozenset(
+        unicodedata.normalize("NFKC", p).casefold() for p in FREQUENCY_LISTS["passwords"]
+    )
 
 
 def check_password(password: str, policy: PasswordPolicy, *, field: str = "password") -> None:
@@ -44,6 +58,11 @@ def check_password(password: str, policy: PasswordPolicy, *, field: str = "passw
         raise InvalidInput.one(field, f"Password must be at least {policy.min_length} characters")
     if length > policy.max_length:
         raise InvalidInput.one(field, f"Password must be at most {policy.max_length} characters")
+    if (
+        policy.blocklist
+        and unicodedata.normalize("NFKC", password).casefold() in common_passwords()
+    ):
+        raise InvalidInput.one(field, "Password is too common; choose one that is harder to guess")
 
 
 @dataclass(frozen=True)

@@ -56,7 +56,9 @@ class Services:
                 idle=timedelta(seconds=settings.session_idle_seconds),
                 absolute=timedelta(seconds=settings.session_absolute_seconds),
             ),
-            passwords=PasswordPolicy(min_length=settings.password_min_length),
+            passwords=PasswordPolicy(
+                min_length=settings.password_min_length, blocklist=settings.password_blocklist
+            ),
             queries=SqlCustomerQueries(engine),
             sessionmaker=make_sessionmaker(engine),
         )
