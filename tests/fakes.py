@@ -24,6 +24,7 @@ from patron.core.entities import (
     Customer,
     CustomerAddress,
     CustomerSession,
+    CustomerToken,
 )
 from patron.core.errors import Conflict, ErrorCode
 from patron.core.passwords import Argon2Parameters, PasswordHasher, Verification
@@ -124,6 +125,9 @@ class FakeCustomers:
         self._uow.customer_sessions.rows[:] = [
             s for s in self._uow.customer_sessions.rows if s.customer_id != customer.customer_id
         ]
+        self._uow.customer_tokens.rows[:] = [
+            t for t in self._uow.customer_tokens.rows if t.customer_id != customer.customer_id
+        ]
 
     async def group_exists(self, store_id: int, group_id: int) -> bool:
         return group_id in self.groups
@@ -170,6 +174,33 @@ class FakeAddresses:
 
     async def delete(self, address: CustomerAddress) -> None:
         self.rows.remove(address)
+
+
+class FakeTokens:
+    """Emailed single-use tokens in a list; unique by hash."""
+
+    def __init__(self) -> None:
+        self.rows: list[CustomerToken] = []
+        self._next_id = 1
+
+    def check(self, extra: Sequence[CustomerToken] = ()) -> None:
+        _check_unique([*self.rows, *extra], lambda t: t.token_hash, _violation("token_hash"))
+
+    async def add(self, token: CustomerToken) -> None:
+        self.check([token])
+        token.token_id = self._next_id
+        self._next_id += 1
+        self.rows.append(token)
+
+    async def find(self, purpose: str, token_hash: str) -> CustomerToken | None:
+        return next(
+            (t for t in self.rows if t.purpose == purpose and t.token_hash == token_hash), None
+        )
+
+    async def delete_for(self, customer_id: int, purpose: str) -> None:
+        self.rows[:] = [
+            t for t in self.rows if not (t.customer_id == customer_id and t.purpose == purpose)
+        ]
 
 
 class FakeAdmins:
@@ -301,6 +332,7 @@ class FakeUnitOfWork:
         self.customers.groups.update(groups)
         self.addresses = FakeAddresses()
         self.admins = FakeAdmins(self)
+        self.customer_tokens = FakeTokens()
         self.customer_sessions = FakeCustomerSessions(lambda: self.customers.rows)
         self.admin_sessions = FakeAdminSessions(lambda: self.admins.rows)
         self.commits = 0
@@ -330,6 +362,7 @@ class FakeUnitOfWork:
         self.customers.check()
         self.addresses.check()
         self.admins.check()
+        self.customer_tokens.check()
         self.customer_sessions.check()
         self.admin_sessions.check()
 

@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        await services.mailer.drain()
         await services.engine.dispose()
 
     app = FastAPI(

@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     argon2: Argon2Settings = Field(default_factory=Argon2Settings)
     hash_threads: int = Field(0, ge=0, description="0 = one per CPU core")
 
+    # Email: SMTP when smtp_host is set, else messages are written to var_dir/outbox.
+    smtp_host: str = ""
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    mail_from: str = "patron@localhost"
+    email_verification: bool = False
+    reset_token_seconds: int = Field(3600, ge=60, le=3600)
+    verify_token_seconds: int = Field(24 * 3600, ge=60)
+
     session_idle_seconds: int = Field(24 * 3600, ge=60)
     session_absolute_seconds: int = Field(30 * 24 * 3600, ge=60)
     list_max_limit: int = Field(100, ge=1, le=1000)

@@ -234,6 +234,9 @@ async def update_customer(
         customer.updated_at = next_updated_at(customer.updated_at, now)
         if ends_sessions:
             await uow.customer_sessions.revoke_all(customer.customer_id, now)
+        if new_hash is not None:
+            # Any password change voids outstanding reset links.
+            await uow.customer_tokens.delete_for(customer.customer_id, "password_reset")
         await uow.commit()
     return customer
 

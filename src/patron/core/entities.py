@@ -199,6 +199,22 @@ class AdminUser(Base):
     updated_at: Mapped[datetime]
 
 
+class CustomerToken(Base):
+    """A single-use emailed token (password reset, email verification); only its hash is kept."""
+
+    __tablename__ = "customer_token"
+    __table_args__ = (Index("ix_customer_token_customer_id_purpose", "customer_id", "purpose"),)
+
+    token_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    purpose: Mapped[str] = mapped_column(String(32))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 class _SessionColumns:
     """What customer and admin sessions share; only the SHA-256 of the token is kept."""
 

@@ -18,6 +18,7 @@ from patron.core.entities import (
     Customer,
     CustomerAddress,
     CustomerSession,
+    CustomerToken,
 )
 
 
@@ -46,6 +47,20 @@ class AddressRepository(Protocol):
     async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]: ...
     async def clear_default(self, customer_id: int) -> None: ...
     async def delete(self, address: CustomerAddress) -> None: ...
+
+
+class TokenRepository(Protocol):
+    """Single-use emailed tokens."""
+
+    async def add(self, token: CustomerToken) -> None: ...
+    async def find(self, purpose: str, token_hash: str) -> CustomerToken | None: ...
+    async def delete_for(self, customer_id: int, purpose: str) -> None: ...
+
+
+class Mailer(Protocol):
+    """Sends one templated message; ``kind`` names the template, ``context`` fills it."""
+
+    async def send(self, kind: str, to: str, context: dict[str, str]) -> None: ...
 
 
 class AdminRepository(Protocol):
@@ -87,6 +102,8 @@ class UnitOfWork(Protocol):
     def addresses(self) -> AddressRepository: ...
     @property
     def admins(self) -> AdminRepository: ...
+    @property
+    def customer_tokens(self) -> TokenRepository: ...
     @property
     def customer_sessions(self) -> SessionRepository[CustomerSession, Customer]: ...
     @property

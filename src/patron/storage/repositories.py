@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patron.core.entities import (
@@ -17,6 +17,7 @@ from patron.core.entities import (
     CustomerAddress,
     CustomerGroup,
     CustomerSession,
+    CustomerToken,
 )
 
 
@@ -94,6 +95,31 @@ class SqlAddresses:
     async def delete(self, address: CustomerAddress) -> None:
         await self._s.delete(address)
         await self._s.flush()
+
+
+class SqlTokens:
+    """Emailed single-use tokens in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, token: CustomerToken) -> None:
+        self._s.add(token)
+        await self._s.flush()
+
+    async def find(self, purpose: str, token_hash: str) -> CustomerToken | None:
+        return await self._s.scalar(
+            select(CustomerToken).where(
+                CustomerToken.token_hash == token_hash, CustomerToken.purpose == purpose
+            )
+        )
+
+    async def delete_for(self, customer_id: int, purpose: str) -> None:
+        await self._s.execute(
+            delete(CustomerToken)
+            .where(CustomerToken.customer_id == customer_id, CustomerToken.purpose == purpose)
+            .execution_options(synchronize_session="fetch")
+        )
 
 
 class SqlAdmins:

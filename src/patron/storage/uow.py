@@ -19,6 +19,7 @@ from patron.storage.repositories import (
     SqlAdminSessions,
     SqlCustomers,
     SqlCustomerSessions,
+    SqlTokens,
 )
 
 _CONFLICTS: tuple[tuple[str, ErrorCode, str], ...] = (
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
     customers: SqlCustomers
     addresses: SqlAddresses
     admins: SqlAdmins
+    customer_tokens: SqlTokens
     customer_sessions: SqlCustomerSessions
     admin_sessions: SqlAdminSessions
 
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomers(session)
         self.addresses = SqlAddresses(session)
         self.admins = SqlAdmins(session)
+        self.customer_tokens = SqlTokens(session)
         self.customer_sessions = SqlCustomerSessions(session)
         self.admin_sessions = SqlAdminSessions(session)
         return self

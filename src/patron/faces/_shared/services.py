@@ -10,7 +10,9 @@ from starlette.requests import Request
 
 from patron.core.auth import SessionPolicy
 from patron.core.passwords import Argon2Parameters, PasswordHasher, PasswordPolicy
+from patron.core.recovery import RecoveryPolicy
 from patron.core.tokens import TokenConfig
+from patron.mail import MailSettings, TemplateMailer
 from patron.settings import Settings
 from patron.storage.db import make_engine, make_sessionmaker
 from patron.storage.queries import SqlCustomerQueries
@@ -37,6 +39,8 @@ class Services:
     passwords: PasswordPolicy
     queries: SqlCustomerQueries
     sessionmaker: async_sessionmaker[AsyncSession]
+    mailer: TemplateMailer
+    recovery: RecoveryPolicy
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -61,6 +65,22 @@ class Services:
             ),
             queries=SqlCustomerQueries(engine),
             sessionmaker=make_sessionmaker(engine),
+            mailer=TemplateMailer(
+                MailSettings(
+                    sender=settings.mail_from,
+                    public_url=settings.public_url,
+                    outbox=settings.var_dir / "outbox",
+                    host=settings.smtp_host,
+                    port=settings.smtp_port,
+                    security=settings.smtp_security,
+                    username=settings.smtp_username,
+                    password=settings.smtp_password.get_secret_value(),
+                )
+            ),
+            recovery=RecoveryPolicy(
+                reset_ttl=timedelta(seconds=settings.reset_token_seconds),
+                verify_ttl=timedelta(seconds=settings.verify_token_seconds),
+            ),
         )
 
     def uow(self) -> SqlUnitOfWork:

@@ -76,6 +76,25 @@ class Address(_Doc):
     is_default: bool | None = None
 
 
+class EmailOnly(_Doc):
+    """An email address."""
+
+    email: str
+
+
+class TokenOnly(_Doc):
+    """A token from an emailed link."""
+
+    token: str
+
+
+class PasswordReset(_Doc):
+    """A reset token and the new password."""
+
+    token: str
+    password: str
+
+
 def body(model: type[BaseModel]) -> dict[str, Any]:
     """``openapi_extra`` that documents a JSON request body of ``model``'s shape."""
     return {

@@ -9,10 +9,10 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import addresses, auth, customers, tokens
+from patron.core import addresses, auth, customers, recovery, tokens
 from patron.core.customers import NewCustomer
 from patron.core.errors import AuthenticationRequired, InvalidInput, NotFound
-from patron.core.normalise import parse_uuid
+from patron.core.normalise import is_email, parse_uuid
 from patron.core.policies import Action, ensure_allowed
 from patron.faces._shared.http import client_info, is_https, json_object, json_or_form
 from patron.faces._shared.responses import JSONResponse
@@ -367,6 +367,14 @@ async def create_customer(request: Request) -> Response:
     customer = await customers.register_customer(
         services.uow(), services.hasher, services.clock, data=data, policy=services.passwords
     )
+    if services.settings.email_verification:
+        await recovery.send_verification(
+            services.uow(),
+            services.clock,
+            services.mailer,
+            customer=customer,
+            policy=services.recovery,
+        )
     return ok({**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))})
 
 
@@ -555,3 +563,74 @@ async def update_address(request: Request, customer_id: str, address_id: str) ->
 async def delete_address(request: Request, customer_id: str, address_id: str) -> Response:
     """An admin removes an address of a customer."""
     return await _delete_address(request, customer_id, address_id)
+
+
+# ---- password reset and email verification -----------------------------------------------
+
+
+def _email_member(body: dict[str, Any]) -> str:
+    email = schemas.required_str(body, "email")
+    if not is_email(email.strip()):
+        raise InvalidInput.one(
+            "email", "Email must be a valid email address (e.g., user@example.com)"
+        )
+    return email
+
+
+@router.post("/api/customers/reset-password", openapi_extra=docs.body(docs.EmailOnly))
+async def request_password_reset(request: Request) -> Response:
+    """Email a reset link if the account exists; the answer is the same either way."""
+    services = services_of(request)
+    email = _email_member(await json_object(request))
+    await recovery.request_password_reset(
+        services.uow(),
+        services.clock,
+        services.mailer,
+        store_id=STORE,
+        email=email,
+        policy=services.recovery,
+    )
+    return ok({})
+
+
+@router.post("/api/customers/password", openapi_extra=docs.body(docs.PasswordReset))
+async def reset_password(request: Request) -> Response:
+    """Choose a new password with a reset token; every session of the customer ends."""
+    services = services_of(request)
+    body = await json_object(request)
+    token = schemas.required_str(body, "token")
+    password = schemas.required_str(body, "password")
+    await recovery.reset_password(
+        services.uow(),
+        services.hasher,
+        services.clock,
+        token=token,
+        password=password,
+        policy=services.passwords,
+    )
+    return JSONResponse({})
+
+
+@router.post("/api/customers/verify-email", openapi_extra=docs.body(docs.TokenOnly))
+async def verify_email(request: Request) -> Response:
+    """Confirm an email address with the token from the verification message."""
+    services = services_of(request)
+    token = schemas.required_str(await json_object(request), "token")
+    await recovery.verify_email(services.uow(), services.clock, token=token)
+    return ok({})
+
+
+@router.post("/api/customers/verify-email/resend", openapi_extra=docs.body(docs.EmailOnly))
+async def resend_verification(request: Request) -> Response:
+    """Send a new verification link to an unverified account; the same answer either way."""
+    services = services_of(request)
+    email = _email_member(await json_object(request))
+    await recovery.request_verification(
+        services.uow(),
+        services.clock,
+        services.mailer,
+        store_id=STORE,
+        email=email,
+        policy=services.recovery,
+    )
+    return ok({})

@@ -1,0 +1,55 @@
+"""single-use emailed tokens: password reset and email verification
+
+Revision ID: 0004
+Revises: 0001
+Create Date: 2026-11-24
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "customer_token",
+        sa.Column(
+            "token_id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column(
+            "customer_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False
+        ),
+        sa.Column("purpose", sa.String(length=32), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customer.customer_id"],
+            name=op.f("fk_customer_token_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("token_id", name=op.f("pk_customer_token")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_customer_token_token_hash")),
+    )
+    with op.batch_alter_table("customer_token", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_customer_token_customer_id_purpose", ["customer_id", "purpose"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("customer_token", schema=None) as batch_op:
+        batch_op.drop_index("ix_customer_token_customer_id_purpose")
+    op.drop_table("customer_token")
