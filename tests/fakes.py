@@ -297,6 +297,9 @@ class _FakeSessions(Generic[_S, _O]):
             if session.session_id in session_ids and session.revoked_at is None:
                 session.revoked_at = at
 
+    async def list_for(self, owner_id: int) -> Sequence[_S]:
+        return [s for s in self.rows if getattr(s, self.owner) == owner_id]
+
     async def revoke_all(self, owner_id: int, at: datetime) -> None:
         for session in self.rows:
             if getattr(session, self.owner) == owner_id and session.revoked_at is None:

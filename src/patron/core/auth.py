@@ -22,7 +22,7 @@ from patron.core.entities import (
     Customer,
     CustomerSession,
 )
-from patron.core.errors import AuthenticationFailed, ErrorCode
+from patron.core.errors import AuthenticationFailed, ErrorCode, NotFound
 from patron.core.passwords import PasswordHasher
 from patron.core.ports import Clock, SessionRepository, UnitOfWork
 
@@ -315,4 +315,33 @@ async def logout_admin(uow: UnitOfWork, clock: Clock, *, session_id: int) -> Non
     """End one admin session."""
     async with uow:
         await uow.admin_sessions.revoke([session_id], clock.now())
+        await uow.commit()
+
+
+async def list_customer_sessions(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, policy: SessionPolicy
+) -> list[CustomerSession]:
+    """The customer's live sessions, oldest first (expired and revoked ones are left out)."""
+    now = clock.now()
+    async with uow:
+        found = await uow.customer_sessions.list_for(customer_id)
+    return [session for session in found if _alive(session, now, policy)]
+
+
+async def revoke_customer_session(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, session_uuid: uuid.UUID
+) -> None:
+    """End one session of the customer; raises ``NotFound`` for anyone else's or an unknown id."""
+    async with uow:
+        session = await uow.customer_sessions.find_by_uuid(session_uuid)
+        if session is None or session.customer_id != customer_id:
+            raise NotFound("Session not found", code=ErrorCode.session_not_found)
+        await uow.customer_sessions.revoke([session.session_id], clock.now())
+        await uow.commit()
+
+
+async def revoke_customer_sessions(uow: UnitOfWork, clock: Clock, *, customer_id: int) -> None:
+    """End every session of the customer."""
+    async with uow:
+        await uow.customer_sessions.revoke_all(customer_id, clock.now())
         await uow.commit()

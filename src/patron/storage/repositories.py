@@ -215,6 +215,14 @@ class _SqlSessions(Generic[_S, _O]):
             .execution_options(synchronize_session="fetch")
         )
 
+    async def list_for(self, owner_id: int) -> Sequence[_S]:
+        rows = await self._s.scalars(
+            select(self.model)
+            .where(self.model.__table__.c[self.owner] == owner_id)
+            .order_by(self.model.session_id)
+        )
+        return rows.all()
+
     async def touch(self, session_id: int, at: datetime) -> None:
         await self._s.execute(
             update(self.model)

@@ -11,6 +11,7 @@ from starlette.responses import RedirectResponse, Response
 
 from patron.core import addresses, auth, customers, recovery, tokens
 from patron.core.customers import NewCustomer
+from patron.core.entities import CustomerSession
 from patron.core.errors import AuthenticationRequired, InvalidInput, NotFound
 from patron.core.normalise import is_email, parse_uuid
 from patron.core.policies import Action, ensure_allowed
@@ -35,6 +36,7 @@ FACE = "evershop"
 STORE = 1
 PROFILE_LOGIN = "You must be logged in to update your profile"
 ADDRESS_LOGIN = "You must be logged in to manage your addresses"
+SESSION_LOGIN = "You must be logged in to manage your sessions"
 
 
 def ok(data: Any) -> JSONResponse:
@@ -634,3 +636,87 @@ async def resend_verification(request: Request) -> Response:
         policy=services.recovery,
     )
     return ok({})
+
+
+# ---- sessions -----------------------------------------------------------------------------
+
+
+def _session_body(session: CustomerSession, current: CustomerSession | None) -> dict[str, Any]:
+    return {
+        "uuid": str(session.uuid),
+        "face": session.face,
+        "ip": session.ip,
+        "user_agent": session.user_agent,
+        "created_at": tokens.stamp(session.created_at),
+        "last_seen_at": tokens.stamp(session.last_seen_at),
+        "expires_at": tokens.stamp(session.expires_at),
+        "current": current is not None and session.session_id == current.session_id,
+    }
+
+
+async def _session_owner(
+    request: Request, customer_id: str | None
+) -> tuple[int, CustomerSession | None]:
+    """Whose sessions: the caller's own (``me``) or, for an admin, any customer's."""
+    if customer_id is None:
+        caller = await _customer(request, SESSION_LOGIN)
+        return caller.customer.customer_id, caller.session
+    await _admin(request, Action.manage_sessions)
+    row = await customers.get_customer(
+        services_of(request).queries, store_id=STORE, customer_uuid=_uuid(customer_id)
+    )
+    return row.customer_id, None
+
+
+async def _list_sessions(request: Request, customer_id: str | None) -> Response:
+    services = services_of(request)
+    owner, current = await _session_owner(request, customer_id)
+    found = await auth.list_customer_sessions(
+        services.uow(), services.clock, customer_id=owner, policy=services.sessions
+    )
+    return ok([_session_body(session, current) for session in found])
+
+
+async def _revoke_session(request: Request, customer_id: str | None, session_id: str) -> Response:
+    services = services_of(request)
+    owner, _ = await _session_owner(request, customer_id)
+    parsed = parse_uuid(session_id)
+    if parsed is None:
+        raise NotFound("Session not found")
+    await auth.revoke_customer_session(
+        services.uow(), services.clock, customer_id=owner, session_uuid=parsed
+    )
+    return ok({})
+
+
+@router.get("/api/customers/me/sessions")
+async def list_my_sessions(request: Request) -> Response:
+    """The caller's live sessions (never their tokens); ``current`` marks the one in use."""
+    return await _list_sessions(request, None)
+
+
+@router.delete("/api/customers/me/sessions/{session_id}")
+async def revoke_my_session(request: Request, session_id: str) -> Response:
+    """End one of the caller's sessions by its public id."""
+    return await _revoke_session(request, None, session_id)
+
+
+@router.get("/api/customers/{customer_id}/sessions")
+async def list_sessions(request: Request, customer_id: str) -> Response:
+    """An admin lists a customer's live sessions."""
+    return await _list_sessions(request, customer_id)
+
+
+@router.delete("/api/customers/{customer_id}/sessions")
+async def revoke_sessions(request: Request, customer_id: str) -> Response:
+    """An admin ends every session of a customer."""
+    services = services_of(request)
+    owner, _ = await _session_owner(request, customer_id)
+    await auth.revoke_customer_sessions(services.uow(), services.clock, customer_id=owner)
+    return ok({})
+
+
+@router.delete("/api/customers/{customer_id}/sessions/{session_id}")
+async def revoke_session(request: Request, customer_id: str, session_id: str) -> Response:
+    """An admin ends one session of a customer."""
+    return await _revoke_session(request, customer_id, session_id)
