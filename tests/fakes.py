@@ -103,7 +103,9 @@ class FakeCustomers:
         self._next_id += 1
         self.rows.append(customer)
 
-    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None:
+    async def get(
+        self, store_id: int, customer_uuid: uuid.UUID, *, lock: bool = False
+    ) -> Customer | None:
         return next(
             (c for c in self.rows if c.store_id == store_id and c.uuid == customer_uuid), None
         )

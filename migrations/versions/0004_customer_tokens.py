@@ -1,4 +1,4 @@
-"""single-use emailed tokens: password reset and email verification
+"""single-use emailed tokens (password reset, email verification); customer row versions
 
 Revision ID: 0004
 Revises: 0001
@@ -47,9 +47,15 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_customer_token_customer_id_purpose", ["customer_id", "purpose"], unique=False
         )
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False)
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("customer", schema=None) as batch_op:
+        batch_op.drop_column("version")
     with op.batch_alter_table("customer_token", schema=None) as batch_op:
         batch_op.drop_index("ix_customer_token_customer_id_purpose")
     op.drop_table("customer_token")

@@ -10,7 +10,7 @@ from typing import Any
 
 from patron.core import normalise
 from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
-from patron.core.errors import ErrorCode, InvalidInput, NotFound
+from patron.core.errors import ErrorCode, InvalidInput, NotFound, PreconditionFailed
 from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
 from patron.core.ports import (
     AddressRow,
@@ -39,6 +39,7 @@ TEXT_FIELDS: dict[str, int] = {
     "language": 16,
     "label": MAX_TEXT,
 }
+VERSION_MISMATCH = "The customer has changed since it was read"
 LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
 
 
@@ -183,8 +184,10 @@ async def register_customer(
     return customer
 
 
-async def _load(uow: UnitOfWork, store_id: int, customer_uuid: uuid.UUID) -> Customer:
-    customer = await uow.customers.get(store_id, customer_uuid)
+async def _load(
+    uow: UnitOfWork, store_id: int, customer_uuid: uuid.UUID, *, lock: bool = False
+) -> Customer:
+    customer = await uow.customers.get(store_id, customer_uuid, lock=lock)
     if customer is None:
         raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
     return customer
@@ -199,10 +202,13 @@ async def update_customer(
     customer_uuid: uuid.UUID,
     changes: Mapping[str, Any],
     policy: PasswordPolicy,
+    expected_versions: frozenset[int] | None = None,
 ) -> Customer:
     """Apply ``changes`` (already limited by the caller to what it may change) and return the row.
 
-    A new password or a disabled status ends every session of the customer.
+    A new password or a disabled status ends every session of the customer. With
+    ``expected_versions`` (a client's If-Match) the change applies only to one of them, else
+    ``PreconditionFailed``; without it, a change that races another is simply tried again.
     Raises ``NotFound``, ``InvalidInput`` and ``Conflict`` like ``register_customer``.
     """
     email = _check_email(changes["email"]) if "email" in changes else None
@@ -215,8 +221,39 @@ async def update_customer(
             raise InvalidInput.one("password", "Password must be a string")
         check_password(password, policy)
     new_hash = await hasher.hash(password) if isinstance(password, str) else None
+    for attempt in range(3):
+        try:
+            return await _write_changes(
+                uow,
+                clock,
+                store_id=store_id,
+                customer_uuid=customer_uuid,
+                changes=changes,
+                email=email,
+                new_hash=new_hash,
+                expected_versions=expected_versions,
+            )
+        except PreconditionFailed:
+            if expected_versions is not None or attempt == 2:
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+async def _write_changes(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    changes: Mapping[str, Any],
+    email: str | None,
+    new_hash: str | None,
+    expected_versions: frozenset[int] | None,
+) -> Customer:
     async with uow:
-        customer = await _load(uow, store_id, customer_uuid)
+        customer = await _load(uow, store_id, customer_uuid, lock=True)
+        if expected_versions is not None and customer.version not in expected_versions:
+            raise PreconditionFailed(VERSION_MISMATCH)
         if "group_id" in changes and changes["group_id"] != customer.group_id:
             await _check_group(uow, store_id, changes["group_id"])
             customer.group_id = changes["group_id"]
@@ -291,7 +328,7 @@ async def update_metafields(
     Raises ``NotFound`` for an unknown customer.
     """
     async with uow:
-        customer = await _load(uow, store_id, customer_uuid)
+        customer = await _load(uow, store_id, customer_uuid, lock=True)
         merged = {**(customer.meta_data or {}), **metafields}
         customer.meta_data = {key: value for key, value in merged.items() if value is not None}
         customer.updated_at = next_updated_at(customer.updated_at, clock.now())

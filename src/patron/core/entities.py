@@ -129,6 +129,11 @@ class Customer(Base):
     created_ip: Mapped[str | None] = mapped_column(String(45))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Bumped by every UPDATE of the row and checked in its WHERE clause (optimistic locking);
+    # faces show it as the ETag.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CustomerAddress(Base):

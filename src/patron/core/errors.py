@@ -26,6 +26,7 @@ class ErrorCode(StrEnum):
     authentication_required = "authentication_required"
     invalid_token = "invalid_token"
     permission_denied = "permission_denied"
+    version_mismatch = "version_mismatch"
     too_many_attempts = "too_many_attempts"
 
 
@@ -101,6 +102,12 @@ class PermissionDenied(DomainError):
     """Raised when the caller is known but its role does not allow the action."""
 
     default_code = ErrorCode.permission_denied
+
+
+class PreconditionFailed(DomainError):
+    """Raised when a write names a version of a record (If-Match) that is no longer current."""
+
+    default_code = ErrorCode.version_mismatch
 
 
 class TooManyAttempts(DomainError):

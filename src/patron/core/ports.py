@@ -32,7 +32,12 @@ class CustomerRepository(Protocol):
     """Customer records for writes and checks."""
 
     async def add(self, customer: Customer) -> None: ...
-    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None: ...
+    async def get(
+        self, store_id: int, customer_uuid: uuid.UUID, *, lock: bool = False
+    ) -> Customer | None:
+        """The customer; ``lock`` holds the row until the transaction ends (writers queue)."""
+        ...
+
     async def get_by_id(self, customer_id: int) -> Customer | None: ...
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None: ...
     async def delete(self, customer: Customer) -> None: ...
@@ -149,6 +154,7 @@ class CustomerRow:
     full_name: str | None
     created_at: datetime
     updated_at: datetime
+    version: int
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ _ROW_COLUMNS = (
     _C.full_name,
     _C.created_at,
     _C.updated_at,
+    _C.version,
 )
 _ADDRESS_COLUMNS = (
     _A.customer_address_id,

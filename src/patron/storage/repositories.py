@@ -31,10 +31,12 @@ class SqlCustomers:
         self._s.add(customer)
         await self._s.flush()
 
-    async def get(self, store_id: int, customer_uuid: uuid.UUID) -> Customer | None:
-        return await self._s.scalar(
-            select(Customer).where(Customer.uuid == customer_uuid, Customer.store_id == store_id)
-        )
+    async def get(
+        self, store_id: int, customer_uuid: uuid.UUID, *, lock: bool = False
+    ) -> Customer | None:
+        stmt = select(Customer).where(Customer.uuid == customer_uuid, Customer.store_id == store_id)
+        # FOR UPDATE on PostgreSQL; SQLite has one writer at a time anyway.
+        return await self._s.scalar(stmt.with_for_update() if lock else stmt)
 
     async def get_by_id(self, customer_id: int) -> Customer | None:
         return await self._s.get(Customer, customer_id)

@@ -11,8 +11,9 @@ from typing import Self
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from patron.core.errors import Conflict, ErrorCode, InvalidInput
+from patron.core.errors import Conflict, ErrorCode, InvalidInput, PreconditionFailed
 from patron.storage.repositories import (
     SqlAddresses,
     SqlAdmins,
@@ -22,6 +23,7 @@ from patron.storage.repositories import (
     SqlTokens,
 )
 
+STALE = "The customer was changed by another request; read it again"
 _CONFLICTS: tuple[tuple[str, ErrorCode, str], ...] = (
     ("email_key", ErrorCode.email_already_registered, "Email is already used"),
     ("login_key", ErrorCode.email_already_registered, "Email is already used"),
@@ -79,6 +81,9 @@ class SqlUnitOfWork:
         # close() rolls back whatever was not committed and detaches the loaded objects
         # without expiring them, so callers can read what the service returns.
         await session.close()
+        if isinstance(exc, StaleDataError):
+            # Another transaction changed the row between our read and our write.
+            raise PreconditionFailed(STALE) from None
         if isinstance(exc, IntegrityError):
             translated = translate_integrity_error(exc)
             if translated is not exc:

@@ -30,6 +30,32 @@ def is_https(request: Request, cookie_secure: str) -> bool:
     return cookie_secure == "true"
 
 
+def if_match(request: Request) -> frozenset[int] | None:
+    """The record versions an ``If-Match`` header accepts; None when absent or ``*``.
+
+    patron's entity tags are strong, ``"<version>"``; weak or foreign tags match nothing.
+    """
+    header = request.headers.get("if-match")
+    if header is None or header.strip() == "*":
+        return None
+    versions = set()
+    for raw in header.split(","):
+        tag = raw.strip()
+        if (
+            len(tag) >= 3
+            and tag[0] == tag[-1] == '"'
+            and tag[1:-1].isascii()
+            and tag[1:-1].isdigit()
+        ):
+            versions.add(int(tag[1:-1]))
+    return frozenset(versions)
+
+
+def etag(version: int) -> dict[str, str]:
+    """The ``ETag`` header for a record version."""
+    return {"ETag": f'"{version}"'}
+
+
 def _is_json(content_type: str) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     return media == "application/json" or (

@@ -18,6 +18,7 @@ from patron.core.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     TooManyAttempts,
 )
 from patron.faces._shared.http import BodyNotObject
@@ -43,6 +44,7 @@ def status_of(exc: DomainError) -> int:
         (PermissionDenied, 403),
         (NotFound, 404),
         (Conflict, 409),
+        (PreconditionFailed, 412),
         (TooManyAttempts, 429),
     )
     for kind, status in table:

@@ -15,7 +15,14 @@ from patron.core.entities import CustomerSession
 from patron.core.errors import AuthenticationRequired, InvalidInput, NotFound
 from patron.core.normalise import is_email, parse_uuid
 from patron.core.policies import Action, ensure_allowed
-from patron.faces._shared.http import client_info, is_https, json_object, json_or_form
+from patron.faces._shared.http import (
+    client_info,
+    etag,
+    if_match,
+    is_https,
+    json_object,
+    json_or_form,
+)
 from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services, services_of
 from patron.faces.evershop import docs, schemas
@@ -39,8 +46,8 @@ ADDRESS_LOGIN = "You must be logged in to manage your addresses"
 SESSION_LOGIN = "You must be logged in to manage your sessions"
 
 
-def ok(data: Any) -> JSONResponse:
-    return JSONResponse({"data": data})
+def ok(data: Any, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"data": data}, headers=headers)
 
 
 def _set_cookie(request: Request, response: Response, name: str, value: str, max_age: int) -> None:
@@ -406,8 +413,10 @@ async def update_me(request: Request) -> Response:
         customer_uuid=caller.customer.uuid,
         changes=changes,
         policy=services.passwords,
+        expected_versions=if_match(request),
     )
-    return ok({**schemas.customer_body(customer), "links": schemas.self_links()})
+    body = {**schemas.customer_body(customer), "links": schemas.self_links()}
+    return ok(body, etag(customer.version))
 
 
 @router.get("/api/customers/{customer_id}")
@@ -419,7 +428,8 @@ async def get_customer(request: Request, customer_id: str) -> Response:
         services.queries, store_id=STORE, customer_uuid=_uuid(customer_id)
     )
     return ok(
-        {**schemas.customer_body(row), "addresses": [schemas.embedded_address(a) for a in found]}
+        {**schemas.customer_body(row), "addresses": [schemas.embedded_address(a) for a in found]},
+        etag(row.version),
     )
 
 
@@ -438,8 +448,10 @@ async def update_customer(request: Request, customer_id: str) -> Response:
         customer_uuid=customer_uuid,
         changes=changes,
         policy=services.passwords,
+        expected_versions=if_match(request),
     )
-    return ok({**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))})
+    body = {**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))}
+    return ok(body, etag(customer.version))
 
 
 @router.delete("/api/customers/{customer_id}")
