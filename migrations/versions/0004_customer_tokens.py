@@ -1,4 +1,4 @@
-"""single-use emailed tokens (password reset, email verification); customer row versions
+"""emailed single-use tokens, customer row versions, idempotency records
 
 Revision ID: 0004
 Revises: 0001
@@ -16,6 +16,7 @@ revision: str = "0004"
 down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
@@ -47,6 +48,32 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_customer_token_customer_id_purpose", ["customer_id", "purpose"], unique=False
         )
+    op.create_table(
+        "idempotency_record",
+        sa.Column("record_id", ID, autoincrement=True, nullable=False),
+        sa.Column("scope", sa.String(length=80), nullable=False),
+        sa.Column("route", sa.String(length=200), nullable=False),
+        sa.Column("key", sa.String(length=255), nullable=False),
+        sa.Column("fingerprint", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", ID, nullable=True),
+        sa.Column("status", sa.SmallInteger(), nullable=True),
+        sa.Column("content_type", sa.String(length=100), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["customer_id"],
+            ["customer.customer_id"],
+            name=op.f("fk_idempotency_record_customer_id_customer"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("record_id", name=op.f("pk_idempotency_record")),
+    )
+    with op.batch_alter_table("idempotency_record", schema=None) as batch_op:
+        batch_op.create_index("ix_idempotency_record_customer_id", ["customer_id"], unique=False)
+        batch_op.create_index(
+            "uq_idempotency_record_scope_route_key", ["scope", "route", "key"], unique=True
+        )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False)
@@ -54,6 +81,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("idempotency_record")
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.drop_column("version")
     with op.batch_alter_table("customer_token", schema=None) as batch_op:

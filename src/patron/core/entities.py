@@ -220,6 +220,35 @@ class CustomerToken(Base):
     expires_at: Mapped[datetime]
 
 
+class IdempotencyRecord(Base):
+    """The first answer to a creating request sent with an ``Idempotency-Key``.
+
+    ``scope`` names the caller (``admin:<id>``, ``customer:<id>`` or ``anonymous:<ip>``) and
+    ``route`` the operation, so keys never collide across callers or routes. ``status`` is NULL
+    while the first request is still running.
+    """
+
+    __tablename__ = "idempotency_record"
+    __table_args__ = (
+        Index("uq_idempotency_record_scope_route_key", "scope", "route", "key", unique=True),
+        Index("ix_idempotency_record_customer_id", "customer_id"),
+    )
+
+    record_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    scope: Mapped[str] = mapped_column(String(80))
+    route: Mapped[str] = mapped_column(String(200))
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    status: Mapped[int | None] = mapped_column(SmallInteger)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+
+
 class _SessionColumns:
     """What customer and admin sessions share; only the SHA-256 of the token is kept."""
 

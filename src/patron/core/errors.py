@@ -27,6 +27,8 @@ class ErrorCode(StrEnum):
     invalid_token = "invalid_token"
     permission_denied = "permission_denied"
     version_mismatch = "version_mismatch"
+    idempotency_key_reused = "idempotency_key_reused"
+    idempotency_in_progress = "idempotency_in_progress"
     too_many_attempts = "too_many_attempts"
 
 
@@ -108,6 +110,12 @@ class PreconditionFailed(DomainError):
     """Raised when a write names a version of a record (If-Match) that is no longer current."""
 
     default_code = ErrorCode.version_mismatch
+
+
+class IdempotencyKeyReused(DomainError):
+    """Raised when an ``Idempotency-Key`` comes back with a different request body."""
+
+    default_code = ErrorCode.idempotency_key_reused
 
 
 class TooManyAttempts(DomainError):

@@ -19,6 +19,7 @@ from patron.core.entities import (
     CustomerAddress,
     CustomerSession,
     CustomerToken,
+    IdempotencyRecord,
 )
 
 
@@ -60,6 +61,20 @@ class TokenRepository(Protocol):
     async def add(self, token: CustomerToken) -> None: ...
     async def find(self, purpose: str, token_hash: str) -> CustomerToken | None: ...
     async def delete_for(self, customer_id: int, purpose: str) -> None: ...
+
+
+class IdempotencyRepository(Protocol):
+    """Stored first answers of creating requests."""
+
+    async def try_add(self, record: IdempotencyRecord) -> bool:
+        """Insert ``record``; False (and nothing written) when its key is already taken."""
+        ...
+
+    async def get(self, scope: str, route: str, key: str) -> IdempotencyRecord | None: ...
+    async def remove(self, record_id: int) -> None: ...
+    async def complete(
+        self, record_id: int, *, status: int, content_type: str, body: str, customer_id: int | None
+    ) -> None: ...
 
 
 class Mailer(Protocol):
@@ -110,6 +125,8 @@ class UnitOfWork(Protocol):
     def admins(self) -> AdminRepository: ...
     @property
     def customer_tokens(self) -> TokenRepository: ...
+    @property
+    def idempotency(self) -> IdempotencyRepository: ...
     @property
     def customer_sessions(self) -> SessionRepository[CustomerSession, Customer]: ...
     @property

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patron.core.entities import (
@@ -18,6 +19,7 @@ from patron.core.entities import (
     CustomerGroup,
     CustomerSession,
     CustomerToken,
+    IdempotencyRecord,
 )
 
 
@@ -120,6 +122,47 @@ class SqlTokens:
         await self._s.execute(
             delete(CustomerToken)
             .where(CustomerToken.customer_id == customer_id, CustomerToken.purpose == purpose)
+            .execution_options(synchronize_session="fetch")
+        )
+
+
+class SqlIdempotency:
+    """Stored first answers of creating requests."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def try_add(self, record: IdempotencyRecord) -> bool:
+        try:
+            async with self._s.begin_nested():
+                self._s.add(record)
+        except IntegrityError:
+            return False
+        return True
+
+    async def get(self, scope: str, route: str, key: str) -> IdempotencyRecord | None:
+        return await self._s.scalar(
+            select(IdempotencyRecord).where(
+                IdempotencyRecord.scope == scope,
+                IdempotencyRecord.route == route,
+                IdempotencyRecord.key == key,
+            )
+        )
+
+    async def remove(self, record_id: int) -> None:
+        await self._s.execute(
+            delete(IdempotencyRecord)
+            .where(IdempotencyRecord.record_id == record_id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def complete(
+        self, record_id: int, *, status: int, content_type: str, body: str, customer_id: int | None
+    ) -> None:
+        await self._s.execute(
+            update(IdempotencyRecord)
+            .where(IdempotencyRecord.record_id == record_id)
+            .values(status=status, content_type=content_type, body=body, customer_id=customer_id)
             .execution_options(synchronize_session="fetch")
         )
 

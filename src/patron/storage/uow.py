@@ -20,6 +20,7 @@ from patron.storage.repositories import (
     SqlAdminSessions,
     SqlCustomers,
     SqlCustomerSessions,
+    SqlIdempotency,
     SqlTokens,
 )
 
@@ -51,6 +52,7 @@ class SqlUnitOfWork:
     addresses: SqlAddresses
     admins: SqlAdmins
     customer_tokens: SqlTokens
+    idempotency: SqlIdempotency
     customer_sessions: SqlCustomerSessions
     admin_sessions: SqlAdminSessions
 
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self.addresses = SqlAddresses(session)
         self.admins = SqlAdmins(session)
         self.customer_tokens = SqlTokens(session)
+        self.idempotency = SqlIdempotency(session)
         self.customer_sessions = SqlCustomerSessions(session)
         self.admin_sessions = SqlAdminSessions(session)
         return self

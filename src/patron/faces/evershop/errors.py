@@ -15,6 +15,7 @@ from patron.core.errors import (
     AuthenticationRequired,
     Conflict,
     DomainError,
+    IdempotencyKeyReused,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -45,6 +46,7 @@ def status_of(exc: DomainError) -> int:
         (NotFound, 404),
         (Conflict, 409),
         (PreconditionFailed, 412),
+        (IdempotencyKeyReused, 422),
         (TooManyAttempts, 429),
     )
     for kind, status in table:

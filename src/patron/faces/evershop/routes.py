@@ -23,6 +23,7 @@ from patron.faces._shared.http import (
     json_object,
     json_or_form,
 )
+from patron.faces._shared.idempotency import run_idempotent
 from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services, services_of
 from patron.faces.evershop import docs, schemas
@@ -36,7 +37,7 @@ from patron.faces.evershop.auth import (
     current_customer,
     session_token,
 )
-from patron.faces.evershop.errors import EverShopRoute
+from patron.faces.evershop.errors import EverShopRoute, render_domain_error
 
 router = APIRouter(route_class=EverShopRoute, tags=["EverShop"])
 FACE = "evershop"
@@ -364,6 +365,20 @@ async def create_customer(request: Request) -> Response:
         ensure_allowed(admin.admin, Action.create_customer)
     elif not services.settings.public_registration:
         raise AuthenticationRequired("Unauthorized")
+
+    async def scope() -> str:
+        return f"admin:{admin.admin.admin_user_id}" if admin else f"anonymous:{_ip(request)}"
+
+    return await run_idempotent(
+        request,
+        scope=scope,
+        handler=lambda: _create_customer(request, admin),
+        render_error=render_domain_error,
+    )
+
+
+async def _create_customer(request: Request, admin: AdminCaller | None) -> Response:
+    services = services_of(request)
     body = await json_object(request)
     data = NewCustomer(
         email=schemas.required_str(body, "email"),
@@ -506,6 +521,30 @@ async def _address_owner(request: Request, customer_id: str | None) -> tuple[uui
 
 
 async def _create_address(request: Request, customer_id: str | None) -> Response:
+    return await run_idempotent(
+        request,
+        scope=lambda: _caller_scope(request),
+        handler=lambda: _add_address(request, customer_id),
+        render_error=render_domain_error,
+    )
+
+
+async def _caller_scope(request: Request) -> str:
+    """Who is calling, for idempotency keys: an admin, a customer or an address."""
+    admin = await current_admin(request)
+    if admin is not None:
+        return f"admin:{admin.admin.admin_user_id}"
+    customer = await current_customer(request)
+    if customer is not None:
+        return f"customer:{customer.customer.customer_id}"
+    return f"anonymous:{_ip(request)}"
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+async def _add_address(request: Request, customer_id: str | None) -> Response:
     services = services_of(request)
     owner, base = await _address_owner(request, customer_id)
     fields = schemas.address_fields(await json_object(request))
