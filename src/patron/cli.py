@@ -30,17 +30,39 @@ app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 
 ROOT = Path(__file__).resolve().parents[2]
-# uvicorn's own access log prints raw paths and queries; patron's middleware logs them redacted.
-LOG_CONFIG: dict[str, object] = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "loggers": {
-        "uvicorn": {"handlers": ["stderr"], "level": "INFO"},
-        "patron": {"handlers": ["stderr"], "level": "INFO"},
-    },
-}
+
+
+def log_config(log_format: str) -> dict[str, object]:
+    """Logging for ``serve``: one JSON object per line (or plain text), each with a request id.
+
+    uvicorn's own access log prints raw paths and queries, so it is off; patron's middleware
+    writes the access log with credentials redacted.
+    """
+    formatters = {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    }
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "patron.faces._shared.middleware.RequestIdFilter"}},
+        "formatters": {"main": formatters[log_format]},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "main",
+                "filters": ["request_id"],
+            }
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+            "patron": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+        },
+    }
 
 
 def alembic_config(url: str) -> Config:
@@ -104,7 +126,7 @@ def serve(
         proxy_headers=False,
         server_header=False,
         access_log=False,
-        log_config=LOG_CONFIG,
+        log_config=log_config(settings.log_format),
     )
 
 

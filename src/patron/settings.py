@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     cookie_secure: Literal["auto", "true", "false"] = "auto"
     max_body_bytes: int = Field(1024 * 1024, ge=1024)
     var_dir: Path = Path("./var")
+    log_format: Literal["json", "text"] = "json"
 
     public_registration: bool = True
     password_min_length: int = Field(8, ge=1, le=1024)

@@ -7,6 +7,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -35,6 +36,17 @@ class ErrorFormats:
         return self._default
 
 
+current_request_id: ContextVar[str] = ContextVar("patron_request_id", default="-")
+
+
+class RequestIdFilter(logging.Filter):
+    """Adds ``request_id`` (the request being served, or ``-``) to every log record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = current_request_id.get()
+        return True
+
+
 class RequestIdMiddleware:
     """Gives each request an id (``X-Request-ID`` out, ``scope['state']['request_id']`` in)."""
 
@@ -47,6 +59,7 @@ class RequestIdMiddleware:
             return
         request_id = secrets.token_hex(8)
         scope.setdefault("state", {})["request_id"] = request_id
+        token = current_request_id.set(request_id)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -57,7 +70,10 @@ class RequestIdMiddleware:
                 ]
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            current_request_id.reset(token)
 
 
 class TrustedProxyMiddleware:
@@ -189,12 +205,19 @@ class AccessLogMiddleware:
             target = loggable_target(
                 scope["path"], scope.get("query_string", b"").decode("latin-1")
             )
+            duration = round((time.perf_counter() - started) * 1000, 1)
             access_log.info(
-                '%s "%s %s" %d %.1fms %s',
+                '%s "%s %s" %d %.1fms',
                 client[0],
                 scope["method"],
                 target,
                 status,
-                (time.perf_counter() - started) * 1000,
-                scope.get("state", {}).get("request_id", "-"),
+                duration,
+                extra={
+                    "client": client[0],
+                    "method": scope["method"],
+                    "target": target,
+                    "status": status,
+                    "duration_ms": duration,
+                },
             )
