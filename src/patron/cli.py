@@ -186,3 +186,7 @@ def admin_list() -> None:
     """List admin users: email, role, status, uuid."""
     for line in asyncio.run(_list_admins(Settings())):
         typer.echo(line)
+
+
+if __name__ == "__main__":
+    app()
