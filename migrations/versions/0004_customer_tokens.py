@@ -1,4 +1,4 @@
-"""emailed single-use tokens, customer row versions, idempotency records
+"""emailed single-use tokens, customer row versions, idempotency records, throttle counters
 
 Revision ID: 0004
 Revises: 0001
@@ -74,6 +74,15 @@ def upgrade() -> None:
         batch_op.create_index(
             "uq_idempotency_record_scope_route_key", ["scope", "route", "key"], unique=True
         )
+    op.create_table(
+        "throttle_counter",
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("first_at", sa.Float(), nullable=False),
+        sa.Column("last_at", sa.Float(), nullable=False),
+        sa.Column("expires_at", sa.Float(), nullable=False),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_counter")),
+    )
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False)
@@ -81,6 +90,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("throttle_counter")
     op.drop_table("idempotency_record")
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.drop_column("version")

@@ -27,6 +27,7 @@ from patron.faces._shared.services import Services
 from patron.faces.evershop import errors as evershop_errors
 from patron.faces.evershop.routes import router as evershop_router
 from patron.settings import Settings
+from patron.storage.counters import RedisCounters
 
 log = logging.getLogger("patron")
 
@@ -40,6 +41,8 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
         await services.mailer.drain()
+        if isinstance(services.throttle.store, RedisCounters):
+            await services.throttle.store.close()
         await services.engine.dispose()
 
     app = FastAPI(

@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///./var/patron.sqlite3"
     redis_url: str = ""
+    throttle_enabled: bool = True
     jwt_secret: SecretStr = SecretStr("")
     public_url: str = "http://127.0.0.1:8000"
     trusted_proxies: list[str] = Field(default_factory=list)

@@ -25,8 +25,11 @@ from patron.core.entities import (
 from patron.core.errors import AuthenticationFailed, ErrorCode, NotFound
 from patron.core.passwords import PasswordHasher
 from patron.core.ports import Clock, SessionRepository, UnitOfWork
+from patron.core.throttle import Throttle
 
 INVALID_CREDENTIALS = "Invalid email or password"
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
 _S = TypeVar("_S", CustomerSession, AdminSession)
 _O = TypeVar("_O", Customer, AdminUser)
 
@@ -91,28 +94,45 @@ async def login_customer(
     password: str,
     client: ClientInfo,
     policy: SessionPolicy,
+    throttle: Throttle | None = None,
 ) -> CustomerLogin:
     """Check the password and open a new session (never reusing one the client sent).
 
     Unknown email, wrong password and a disabled account all raise the same
     ``AuthenticationFailed`` after the same work: a dummy hash is verified when no account matches.
+    With a ``throttle``, raises ``TooManyAttempts`` while the account or the address must wait.
     """
+    key = normalise.email_key(email)
+    account = f"{store_id}:{key}"
+    if throttle is not None:
+        await throttle.check(LOGIN, account=account, ip=client.ip)
     async with uow:
-        found = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+        found = await uow.customers.get_by_email_key(store_id, key)
     # Hash outside any transaction: no connection is held while the hashing threads are busy.
     result = await hasher.verify(found.password_hash if found else None, password)
     if found is None or not result.ok:
-        raise _fail()
+        raise await _failed(throttle, LOGIN, account, client)
     async with uow:
         customer = await uow.customers.get_by_id(found.customer_id)
         if customer is None or customer.status != 1:
-            raise _fail()
+            raise await _failed(throttle, LOGIN, account, client)
         if result.new_hash is not None:
             customer.password_hash = result.new_hash
         token, session = _new_customer_session(customer, client, clock.now(), policy)
         await uow.customer_sessions.add(session)
         await uow.commit()
+    if throttle is not None:
+        await throttle.succeeded(LOGIN, account=account)
     return CustomerLogin(token=token, session=session, customer=customer)
+
+
+async def _failed(
+    throttle: Throttle | None, action: str, account: str, client: ClientInfo
+) -> AuthenticationFailed:
+    """Count a failed sign-in, then give the one error every failure gets."""
+    if throttle is not None:
+        await throttle.failed(action, account=account, ip=client.ip)
+    return _fail()
 
 
 def _session_fields(client: ClientInfo, now: datetime, policy: SessionPolicy) -> dict[str, Any]:
@@ -263,21 +283,25 @@ async def login_admin(
     password: str,
     client: ClientInfo,
     policy: SessionPolicy,
+    throttle: Throttle | None = None,
 ) -> AdminLogin:
     """Check an admin's password and open a new admin session.
 
     Raises the same ``AuthenticationFailed`` for an unknown email, a wrong password and a
     disabled user.
     """
+    account = normalise.email_key(email)
+    if throttle is not None:
+        await throttle.check(ADMIN_LOGIN, account=account, ip=client.ip)
     async with uow:
-        found = await uow.admins.get_by_email_key(normalise.email_key(email))
+        found = await uow.admins.get_by_email_key(account)
     result = await hasher.verify(found.password_hash if found else None, password)
     if found is None or not result.ok:
-        raise _fail()
+        raise await _failed(throttle, ADMIN_LOGIN, account, client)
     async with uow:
         admin = await uow.admins.get_by_id(found.admin_user_id)
         if admin is None or admin.status != 1:
-            raise _fail()
+            raise await _failed(throttle, ADMIN_LOGIN, account, client)
         if result.new_hash is not None:
             admin.password_hash = result.new_hash
         token = new_token()
@@ -288,6 +312,8 @@ async def login_admin(
         )
         await uow.admin_sessions.add(session)
         await uow.commit()
+    if throttle is not None:
+        await throttle.succeeded(ADMIN_LOGIN, account=account)
     return AdminLogin(token=token, session=session, admin=admin)
 
 

@@ -21,6 +21,7 @@ from patron.core.ports import (
     CustomerRow,
     UnitOfWork,
 )
+from patron.core.throttle import Throttle
 
 MAX_TEXT = 255
 STATUSES = (0, 1)
@@ -39,6 +40,7 @@ TEXT_FIELDS: dict[str, int] = {
     "language": 16,
     "label": MAX_TEXT,
 }
+REGISTER = "register"
 VERSION_MISMATCH = "The customer has changed since it was read"
 LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
 
@@ -141,12 +143,17 @@ async def register_customer(
     *,
     data: NewCustomer,
     policy: PasswordPolicy,
+    throttle: Throttle | None = None,
 ) -> Customer:
     """Create an account and return it.
 
     Raises ``InvalidInput`` for a bad email, name, password, status or group, and
-    ``Conflict(email_already_registered)`` when the email is taken in that store.
+    ``Conflict(email_already_registered)`` when the email is taken in that store. With a
+    ``throttle``, every attempt counts against the client address (``TooManyAttempts``).
     """
+    if throttle is not None:
+        await throttle.check(REGISTER, account=None, ip=data.created_ip)
+        await throttle.failed(REGISTER, account=None, ip=data.created_ip)
     email = _check_email(data.email)
     if data.full_name is not None:
         _check_text("full_name", data.full_name, MAX_TEXT, required=True)

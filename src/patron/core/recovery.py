@@ -17,6 +17,7 @@ from patron.core.entities import Customer, CustomerToken
 from patron.core.errors import InvalidInput
 from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
 from patron.core.ports import Clock, Mailer, UnitOfWork
+from patron.core.throttle import Throttle
 
 RESET = "password_reset"
 VERIFY = "email_verification"
@@ -58,10 +59,19 @@ async def request_password_reset(
     store_id: int,
     email: str,
     policy: RecoveryPolicy,
+    throttle: Throttle | None = None,
+    ip: str | None = None,
 ) -> None:
-    """Email a reset link when an enabled account has ``email``; otherwise do nothing, silently."""
+    """Email a reset link when an enabled account has ``email``; otherwise do nothing, silently.
+
+    With a ``throttle`` every request counts, per account and per address, known or not.
+    """
+    key = normalise.email_key(email)
+    if throttle is not None:
+        await throttle.check(RESET, account=f"{store_id}:{key}", ip=ip)
+        await throttle.failed(RESET, account=f"{store_id}:{key}", ip=ip)
     async with uow:
-        customer = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+        customer = await uow.customers.get_by_email_key(store_id, key)
         if customer is None or customer.status != 1:
             return
         token = await _issue(uow, clock, customer, RESET, policy.reset_ttl)

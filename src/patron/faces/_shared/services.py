@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -11,9 +13,11 @@ from starlette.requests import Request
 from patron.core.auth import SessionPolicy
 from patron.core.passwords import Argon2Parameters, PasswordHasher, PasswordPolicy
 from patron.core.recovery import RecoveryPolicy
+from patron.core.throttle import CounterStore, Throttle, ThrottlePolicy
 from patron.core.tokens import TokenConfig
 from patron.mail import MailSettings, TemplateMailer
 from patron.settings import Settings
+from patron.storage.counters import RedisCounters, SqlCounters
 from patron.storage.db import make_engine, make_sessionmaker
 from patron.storage.queries import SqlCustomerQueries
 from patron.storage.uow import SqlUnitOfWork
@@ -41,12 +45,18 @@ class Services:
     sessionmaker: async_sessionmaker[AsyncSession]
     mailer: TemplateMailer
     recovery: RecoveryPolicy
+    throttle: Throttle
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
         """Create the engine and hasher for ``settings`` (no connection is opened yet)."""
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         argon = settings.argon2
+        secret = settings.resolved_jwt_secret()
+        clock = SystemClock()
+        counters: CounterStore = (
+            RedisCounters(settings.redis_url) if settings.redis_url else SqlCounters(engine)
+        )
         return cls(
             settings=settings,
             engine=engine,
@@ -54,8 +64,8 @@ class Services:
                 Argon2Parameters(argon.memory_cost, argon.time_cost, argon.parallelism),
                 threads=settings.hash_threads or None,
             ),
-            clock=SystemClock(),
-            tokens=TokenConfig(secret=settings.resolved_jwt_secret()),
+            clock=clock,
+            tokens=TokenConfig(secret=secret),
             sessions=SessionPolicy(
                 idle=timedelta(seconds=settings.session_idle_seconds),
                 absolute=timedelta(seconds=settings.session_absolute_seconds),
@@ -80,6 +90,12 @@ class Services:
             recovery=RecoveryPolicy(
                 reset_ttl=timedelta(seconds=settings.reset_token_seconds),
                 verify_ttl=timedelta(seconds=settings.verify_token_seconds),
+            ),
+            throttle=Throttle(
+                counters,
+                clock,
+                ThrottlePolicy(enabled=settings.throttle_enabled),
+                secret=hmac.new(secret.encode(), b"patron throttle keys", hashlib.sha256).digest(),
             ),
         )
 

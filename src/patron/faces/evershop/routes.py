@@ -117,6 +117,7 @@ async def _login(request: Request, *, form: bool = True) -> auth.CustomerLogin:
         password=password,
         client=client_info(request, FACE),
         policy=services.sessions,
+        throttle=services.throttle,
     )
 
 
@@ -256,6 +257,7 @@ async def customer_tokens(request: Request) -> Response:
         password=password,
         client=client_info(request, FACE),
         policy=services.sessions,
+        throttle=services.throttle,
     )
     subject = tokens.customer_claims(login.customer)
     return ok(_token_pair(services, "customer", subject, login.session.uuid))
@@ -302,6 +304,7 @@ async def _admin_login(request: Request, *, form: bool) -> auth.AdminLogin:
         password=password,
         client=client_info(request, FACE),
         policy=services.sessions,
+        throttle=services.throttle,
     )
 
 
@@ -389,7 +392,12 @@ async def _create_customer(request: Request, admin: AdminCaller | None) -> Respo
         created_ip=client_info(request, FACE).ip,
     )
     customer = await customers.register_customer(
-        services.uow(), services.hasher, services.clock, data=data, policy=services.passwords
+        services.uow(),
+        services.hasher,
+        services.clock,
+        data=data,
+        policy=services.passwords,
+        throttle=services.throttle,
     )
     if services.settings.email_verification:
         await recovery.send_verification(
@@ -642,6 +650,8 @@ async def request_password_reset(request: Request) -> Response:
         store_id=STORE,
         email=email,
         policy=services.recovery,
+        throttle=services.throttle,
+        ip=_ip(request),
     )
     return ok({})
 
