@@ -28,8 +28,10 @@ from patron.faces.evershop import errors as evershop_errors
 from patron.faces.evershop.routes import router as evershop_router
 from patron.settings import Settings
 from patron.storage.counters import RedisCounters
+from patron.storage.db import is_unavailable
 
 log = logging.getLogger("patron")
+UNAVAILABLE = "The service is briefly unavailable; try again in a few seconds"
 
 
 def create_app(settings: Settings | None = None, services: Services | None = None) -> FastAPI:
@@ -119,6 +121,12 @@ def _add_error_handlers(app: FastAPI, formats: ErrorFormats) -> None:
 
     async def server_error(request: Request, exc: Exception) -> Response:
         request_id = request.scope.get("state", {}).get("request_id", "-")
+        if is_unavailable(exc):
+            log.warning("database unavailable: %s (request id %s)", type(exc).__name__, request_id)
+            response = formats.for_path(request.url.path)(503, UNAVAILABLE)
+            response.headers["retry-after"] = "5"
+            response.headers["x-request-id"] = request_id
+            return response
         log.error("unhandled error (request id %s)", request_id, exc_info=exc)
         message = f"Internal server error (request id {request_id})"
         response = formats.for_path(request.url.path)(500, message)

@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -44,11 +46,50 @@ def make_engine(url: str, *, pool_size: int = 10, echo: bool = False) -> AsyncEn
         engine = create_async_engine(parsed, echo=echo, pool_size=4, max_overflow=0)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
+    # pre-ping: after a database restart, stale pooled connections are replaced unseen.
     return create_async_engine(
-        parsed, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False
+        parsed,
+        echo=echo,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,
+        pool_timeout=5,
     )
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions that never expire loaded objects on commit (no lazy reloads after a write)."""
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """True when ``exc`` means the database cannot be reached right now (down, restarting,
+    pool exhausted), as opposed to a bug: callers answer 503 and the pool recovers by itself."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OperationalError | InterfaceError | SATimeoutError):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        if isinstance(current, ConnectionError | TimeoutError) or (
+            isinstance(current, OSError) and current.errno is not None
+        ):
+            return True
+        if type(current).__name__ in _DRIVER_UNAVAILABLE:
+            return True
+        current = current.__cause__ or current.__context__
+    return False
+
+
+# asyncpg's own names for "the server is going away or not there yet".
+_DRIVER_UNAVAILABLE = frozenset(
+    {
+        "CannotConnectNowError",
+        "ConnectionDoesNotExistError",
+        "AdminShutdownError",
+        "ConnectionFailureError",
+        "InterfaceError",
+    }
+)
