@@ -48,3 +48,4 @@ fmt: install ## Format and auto-fix with ruff
 
 bench: install ## Small load test of the hot paths (needs wrk); figures go in docs/performance.md
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} bench/smoke.sh
+	$(BIN)/python bench/enumeration.py 2>/dev/null

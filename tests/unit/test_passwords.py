@@ -280,3 +280,13 @@ async def test_valid_text_still_hashes_as_utf8(hasher: SpyHasher) -> None:
     stored = await hasher.hash("pässwörd-€-\U0001f600")
     plain = Argon2Hasher(memory_cost=1024, time_cost=1, parallelism=1)
     assert plain.verify(stored, "pässwörd-€-\U0001f600")
+
+
+async def test_no_truncation_the_73rd_byte_and_the_1024th_character_count(
+    hasher: SpyHasher,
+) -> None:
+    stored = await hasher.hash("y" * 72 + "A")
+    assert not (await hasher.verify(stored, "y" * 72 + "B")).ok
+    long = await hasher.hash("z" * 1023 + "A")
+    assert not (await hasher.verify(long, "z" * 1023 + "B")).ok
+    assert (await hasher.verify(long, "z" * 1023 + "A")).ok
