@@ -8,7 +8,7 @@ stored as SHA-256, single-use, and a newer token or any password change voids th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from patron.core import normalise
 from patron.core.auth import hash_token, new_token
@@ -72,11 +72,37 @@ async def request_password_reset(
         await throttle.failed(RESET, account=f"{store_id}:{key}", ip=ip)
     async with uow:
         customer = await uow.customers.get_by_email_key(store_id, key)
-        if customer is None or customer.status != 1:
-            return
-        token = await _issue(uow, clock, customer, RESET, policy.reset_ttl)
+    if customer is None or customer.status != 1:
+        return
+    await _mail_token(uow, clock, mailer, customer, purpose=RESET, ttl=policy.reset_ttl)
+
+
+async def _mail_token(
+    uow: UnitOfWork,
+    clock: Clock,
+    mailer: Mailer,
+    customer: Customer,
+    *,
+    purpose: str,
+    ttl: timedelta,
+) -> None:
+    async with uow:
+        token = await _issue(uow, clock, customer, purpose, ttl)
         await uow.commit()
-    await mailer.send(RESET, customer.email, {"token": token, "name": customer.full_name or ""})
+    await mailer.send(purpose, customer.email, {"token": token, "name": customer.full_name or ""})
+
+
+async def _redeem(uow: UnitOfWork, purpose: str, token: str, now: datetime) -> Customer:
+    """The enabled customer a live token of ``purpose`` belongs to; its tokens are spent."""
+    found = await uow.customer_tokens.find(purpose, hash_token(token))
+    if found is None or found.expires_at <= now:
+        raise InvalidInput.one("token", INVALID_TOKEN)
+    customer = await uow.customers.get_by_id(found.customer_id)
+    if customer is None or customer.status != 1:
+        raise InvalidInput.one("token", INVALID_TOKEN)
+    customer.updated_at = next_updated_at(customer.updated_at, now)
+    await uow.customer_tokens.delete_for(customer.customer_id, purpose)
+    return customer
 
 
 async def reset_password(
@@ -96,16 +122,9 @@ async def reset_password(
     check_password(password, policy)
     new_hash = await hasher.hash(password)
     async with uow:
-        found = await uow.customer_tokens.find(RESET, hash_token(token))
         now = clock.now()
-        if found is None or found.expires_at <= now:
-            raise InvalidInput.one("token", INVALID_TOKEN)
-        customer = await uow.customers.get_by_id(found.customer_id)
-        if customer is None or customer.status != 1:
-            raise InvalidInput.one("token", INVALID_TOKEN)
+        customer = await _redeem(uow, RESET, token, now)
         customer.password_hash = new_hash
-        customer.updated_at = next_updated_at(customer.updated_at, now)
-        await uow.customer_tokens.delete_for(customer.customer_id, RESET)
         await uow.customer_sessions.revoke_all(customer.customer_id, now)
         await uow.commit()
     return customer
@@ -115,10 +134,7 @@ async def send_verification(
     uow: UnitOfWork, clock: Clock, mailer: Mailer, *, customer: Customer, policy: RecoveryPolicy
 ) -> None:
     """Email a verification link to ``customer`` (after registration or on request)."""
-    async with uow:
-        token = await _issue(uow, clock, customer, VERIFY, policy.verify_ttl)
-        await uow.commit()
-    await mailer.send(VERIFY, customer.email, {"token": token, "name": customer.full_name or ""})
+    await _mail_token(uow, clock, mailer, customer, purpose=VERIFY, ttl=policy.verify_ttl)
 
 
 async def request_verification(
@@ -141,15 +157,8 @@ async def request_verification(
 async def verify_email(uow: UnitOfWork, clock: Clock, *, token: str) -> Customer:
     """Mark the email of the token's customer verified; raises ``InvalidInput`` for a bad token."""
     async with uow:
-        found = await uow.customer_tokens.find(VERIFY, hash_token(token))
         now = clock.now()
-        if found is None or found.expires_at <= now:
-            raise InvalidInput.one("token", INVALID_TOKEN)
-        customer = await uow.customers.get_by_id(found.customer_id)
-        if customer is None:
-            raise InvalidInput.one("token", INVALID_TOKEN)
+        customer = await _redeem(uow, VERIFY, token, now)
         customer.date_verified = now.date()
-        customer.updated_at = next_updated_at(customer.updated_at, now)
-        await uow.customer_tokens.delete_for(customer.customer_id, VERIFY)
         await uow.commit()
     return customer
