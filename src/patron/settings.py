@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     public_registration: bool = True
     password_min_length: int = Field(8, ge=1, le=1024)
     password_blocklist: bool = True
+    # PrestaShop 1.6's _COOKIE_KEY_, needed to verify its imported md5 password hashes.
+    prestashop_cookie_key: SecretStr = SecretStr("")
     argon2: Argon2Settings = Field(default_factory=Argon2Settings)
     hash_threads: int = Field(0, ge=0, description="0 = one per CPU core")
 

@@ -21,6 +21,7 @@ from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from patron.core.errors import InvalidInput
+from patron.core.legacy_hashes import bcrypt_cost_ok, check_legacy
 
 MAX_PASSWORD_LENGTH = 1024
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
@@ -85,7 +86,14 @@ class Verification:
 class PasswordHasher:
     """argon2id hashing and legacy verification, off the event loop."""
 
-    def __init__(self, params: Argon2Parameters, *, threads: int | None = None) -> None:
+    def __init__(
+        self,
+        params: Argon2Parameters,
+        *,
+        threads: int | None = None,
+        prestashop_cookie_key: str = "",
+    ) -> None:
+        self._prestashop_cookie_key = prestashop_cookie_key
         self._argon = Argon2Hasher(
             time_cost=params.time_cost,
             memory_cost=params.memory_cost,
@@ -115,9 +123,14 @@ class PasswordHasher:
             self._check_argon(self._dummy_hash, password)
             return Verification(ok=False)
         if stored_hash.startswith(BCRYPT_PREFIXES):
-            if not _check_bcrypt(stored_hash, password):
+            if not bcrypt_cost_ok(stored_hash) or not _check_bcrypt(stored_hash, password):
                 return Verification(ok=False)
             return Verification(ok=True, new_hash=self._hash_sync(password))
+        legacy = check_legacy(
+            stored_hash, password, prestashop_cookie_key=self._prestashop_cookie_key
+        )
+        if legacy is not None:
+            return Verification(ok=legacy, new_hash=self._hash_sync(password) if legacy else None)
         if not self._check_argon(stored_hash, password):
             return Verification(ok=False)
         if self._argon.check_needs_rehash(stored_hash):

@@ -63,6 +63,7 @@ class Services:
             hasher=PasswordHasher(
                 Argon2Parameters(argon.memory_cost, argon.time_cost, argon.parallelism),
                 threads=settings.hash_threads or None,
+                prestashop_cookie_key=settings.prestashop_cookie_key.get_secret_value(),
             ),
             clock=clock,
             tokens=TokenConfig(secret=secret),
