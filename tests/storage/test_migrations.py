@@ -46,9 +46,10 @@ async def test_upgrade_is_idempotent_and_at_head(database_url: str) -> None:
         version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await engine.dispose()
-    assert version == "0001"
+    assert version == "0003"
     assert {
         "customer",
+        "customer_order",
         "customer_address",
         "customer_group",
         "admin_user",

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from patron.core.entities import (
@@ -16,6 +16,7 @@ from patron.core.entities import (
     Customer,
     CustomerAddress,
     CustomerGroup,
+    CustomerOrder,
     CustomerSession,
 )
 
@@ -43,6 +44,13 @@ class SqlCustomers:
             return None
         return await self._s.scalar(
             select(Customer).where(Customer.store_id == store_id, Customer.email_key == email_key)
+        )
+
+    async def get_by_login_key(self, store_id: int, login_key: str) -> Customer | None:
+        if "\x00" in login_key:  # never stored (refused on write); PostgreSQL would raise
+            return None
+        return await self._s.scalar(
+            select(Customer).where(Customer.store_id == store_id, Customer.login_key == login_key)
         )
 
     async def delete(self, customer: Customer) -> None:
@@ -93,6 +101,46 @@ class SqlAddresses:
 
     async def delete(self, address: CustomerAddress) -> None:
         await self._s.delete(address)
+        await self._s.flush()
+
+
+class SqlOrders:
+    """Order summaries in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, order: CustomerOrder) -> None:
+        self._s.add(order)
+        await self._s.flush()
+
+    async def get(self, store_id: int, order_id: int) -> CustomerOrder | None:
+        return await self._s.scalar(
+            select(CustomerOrder).where(
+                CustomerOrder.store_id == store_id, CustomerOrder.order_id == order_id
+            )
+        )
+
+    async def list_for(
+        self, customer_id: int, *, offset: int, limit: int
+    ) -> Sequence[CustomerOrder]:
+        rows = await self._s.scalars(
+            select(CustomerOrder)
+            .where(CustomerOrder.customer_id == customer_id)
+            .order_by(CustomerOrder.order_id.desc(), CustomerOrder.store_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def count_for(self, customer_id: int) -> int:
+        total = await self._s.scalar(
+            select(func.count()).where(CustomerOrder.customer_id == customer_id)
+        )
+        return int(total or 0)
+
+    async def delete(self, order: CustomerOrder) -> None:
+        await self._s.delete(order)
         await self._s.flush()
 
 

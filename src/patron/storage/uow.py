@@ -19,6 +19,7 @@ from patron.storage.repositories import (
     SqlAdminSessions,
     SqlCustomers,
     SqlCustomerSessions,
+    SqlOrders,
 )
 
 _CONFLICTS: tuple[tuple[str, ErrorCode, str], ...] = (
@@ -46,6 +47,7 @@ class SqlUnitOfWork:
 
     customers: SqlCustomers
     addresses: SqlAddresses
+    orders: SqlOrders
     admins: SqlAdmins
     customer_sessions: SqlCustomerSessions
     admin_sessions: SqlAdminSessions
@@ -59,6 +61,7 @@ class SqlUnitOfWork:
         self._session = session
         self.customers = SqlCustomers(session)
         self.addresses = SqlAddresses(session)
+        self.orders = SqlOrders(session)
         self.admins = SqlAdmins(session)
         self.customer_sessions = SqlCustomerSessions(session)
         self.admin_sessions = SqlAdminSessions(session)
