@@ -25,6 +25,7 @@ from patron.faces._shared.middleware import (
 from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services
 from patron.faces.evershop import errors as evershop_errors
+from patron.faces.evershop.orders import router as evershop_orders_router
 from patron.faces.evershop.routes import router as evershop_router
 from patron.settings import Settings
 
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.error_formats = formats
 
     app.include_router(evershop_router)
+    app.include_router(evershop_orders_router)
     _add_operations_routes(app, services)
     _add_docs(app)
     _add_error_handlers(app, formats)
