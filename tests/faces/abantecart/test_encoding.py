@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ from patron.core.ports import OrderHistory, OrderRow
 from patron.faces.abantecart import countries, schemas
 from patron.faces.abantecart.errors import error_response, render_domain_error
 from patron.faces.abantecart.transport import ApiCall, php_json, php_qs, php_xml
+from tests.faces.abantecart.wire import GOLDEN
 
 
 def test_json_is_php_json_encode() -> None:
@@ -152,3 +154,9 @@ def test_errors_outside_the_routes() -> None:
         500,
         b'{"error":"Internal server error (request id 1)"}',
     )
+
+
+def test_every_golden_file_is_compared_somewhere() -> None:
+    sources = "".join(path.read_text() for path in Path(__file__).parent.glob("test_*.py"))
+    unused = [p.stem for p in GOLDEN.glob("*.txt") if f'"{p.stem}"' not in sources]
+    assert unused == []
