@@ -24,7 +24,7 @@ from patron.core.normalise import php_trim
 from patron.core.passwords import check_password
 from patron.faces._shared.http import client_info
 from patron.faces._shared.services import Services, services_of
-from patron.faces.abantecart import schemas
+from patron.faces.abantecart import forms, schemas
 from patron.faces.abantecart.errors import (
     ALREADY_LOGGED_IN,
     API_DISABLED,
@@ -139,8 +139,8 @@ async def edit_form(ctx: Context) -> Response:
     customer = await ctx.signed_in()
     if customer is None:
         return ctx.not_logged_in()
-    given = _given(ctx.call, schemas.PROFILE_TEXT)
-    return ctx.call.respond(200, {"fields": schemas.profile_fields(customer, given, {})})
+    given = _given(ctx.call, forms.PROFILE_TEXT)
+    return ctx.call.respond(200, {"fields": forms.profile_fields(customer, given, {})})
 
 
 async def _login_name_problem(ctx: Context, login_name: str | None) -> str | None:
@@ -161,7 +161,7 @@ async def edit(ctx: Context) -> Response:
     if customer is None:
         return ctx.not_logged_in()
     call, services = ctx.call, ctx.services
-    given = _given(call, schemas.PROFILE_TEXT)
+    given = _given(call, forms.PROFILE_TEXT)
     login_name = call.text("loginname")
     email_changed = given["email"] != customer.email
     taken = (
@@ -174,7 +174,7 @@ async def edit(ctx: Context) -> Response:
         if email_changed and schemas.email_valid(given["email"])
         else set()
     )
-    errors = schemas.profile_errors(
+    errors = forms.profile_errors(
         given,
         email_changed=email_changed,
         login_name_problem=await _login_name_problem(ctx, login_name),
@@ -188,33 +188,33 @@ async def edit(ctx: Context) -> Response:
                 services.clock,
                 store_id=STORE,
                 customer_uuid=customer.uuid,
-                changes=schemas.profile_changes(customer, given, login_name=login_name),
+                changes=forms.profile_changes(customer, given, login_name=login_name),
                 policy=services.passwords,
             )
         except InvalidInput as exc:
-            errors = schemas.errors_from_core(exc, schemas.EDIT_MESSAGES)
+            errors = forms.errors_from_core(exc, forms.EDIT_MESSAGES)
         except Conflict:
             errors = {"warning": schemas.EDIT_EMAIL_TAKEN}
         else:
             return call.respond(200, {"status": 1, "text_message": schemas.EDIT_SUCCESS})
-    return call.respond(200, schemas.profile_failure_body(customer, given, errors))
+    return call.respond(200, forms.profile_failure_body(customer, given, errors))
 
 
 async def create_form(ctx: Context) -> Response:
     """The empty registration form."""
-    return ctx.call.respond(200, schemas.registration_form_body())
+    return ctx.call.respond(200, forms.registration_form_body())
 
 
-def _registration(call: ApiCall) -> schemas.Registration:
-    return schemas.Registration(
-        values=_given(call, schemas.REGISTRATION_TEXT),
+def _registration(call: ApiCall) -> forms.Registration:
+    return forms.Registration(
+        values=_given(call, forms.REGISTRATION_TEXT),
         password=call.form.get("password"),
         confirm=call.form.get("confirm"),
         agreed="agree" in call.form,
     )
 
 
-async def _registration_errors(ctx: Context, form: schemas.Registration) -> dict[str, str]:
+async def _registration_errors(ctx: Context, form: forms.Registration) -> dict[str, str]:
     login_name = form.get("loginname")
     taken = await customers.taken_identifiers(
         ctx.services.uow(),
@@ -227,7 +227,7 @@ async def _registration_errors(ctx: Context, form: schemas.Registration) -> dict
         problem = None
     except InvalidInput as exc:
         problem = exc.message
-    return schemas.registration_errors(form, taken=taken, password_problem=problem)
+    return forms.registration_errors(form, taken=taken, password_problem=problem)
 
 
 async def create(ctx: Context) -> Response:
@@ -238,7 +238,7 @@ async def create(ctx: Context) -> Response:
     form = _registration(call)
     errors = await _registration_errors(ctx, form)
     if not errors:
-        profile, address = schemas.new_customer_values(form)
+        profile, address = forms.new_customer_values(form)
         data = NewCustomer(
             email=form.get("email") or "",
             password=form.password or "",
@@ -257,7 +257,7 @@ async def create(ctx: Context) -> Response:
                 policy=services.passwords,
             )
         except InvalidInput as exc:
-            errors = schemas.errors_from_core(exc, schemas.CREATE_MESSAGES)
+            errors = forms.errors_from_core(exc, forms.CREATE_MESSAGES)
         except Conflict:
             # Someone took the email or login name since the check: name which, as 1.4.2 does.
             errors = await _registration_errors(ctx, form) or {
@@ -265,7 +265,7 @@ async def create(ctx: Context) -> Response:
             }
         else:
             return call.respond(200, _created(services))
-    return call.respond(200, schemas.registration_failure_body(form, errors))
+    return call.respond(200, forms.registration_failure_body(form, errors))
 
 
 def _created(services: Services) -> dict[str, object]:
