@@ -10,7 +10,6 @@ import pytest
 from patron.core import customers
 from tests.faces.abantecart import wire
 from tests.faces.abantecart.wire import (
-    PASSWORD,
     REGISTRATION,
     assert_body,
     assert_golden,
@@ -151,18 +150,6 @@ async def test_email_and_login_name_are_taken_whatever_their_case(
     assert_golden(await _create(client, dup_name), 200, "create_post_dup_loginname_upper")
     again = await _create(client, REGISTRATION)
     assert_golden(again, 200, "create_post_ok_again_same_form")
-
-
-async def test_a_login_name_may_not_be_another_accounts_email(client: httpx.AsyncClient) -> None:
-    # Accounts without a login name log in with their email: it is taken as a login name too.
-    await client.post(
-        "/api/customers",
-        json={"email": "taken@example.com", "password": PASSWORD, "full_name": "Ada Lovelace"},
-    )
-    response = await _create(client, {**REGISTRATION, "loginname": "taken@example.com"})
-    assert response.json()["errors"] == {
-        "loginname": "Login name must be alphanumeric only and between 5 and 64 characters!"
-    }
 
 
 async def test_server_owned_fields_are_ignored(
