@@ -32,6 +32,7 @@ TABLES = (
     "customer_token",
     "idempotency_record",
     "throttle_counter",
+    "customer_order",
     "customer",
     "admin_user",
 )

@@ -23,12 +23,13 @@ from patron.core.entities import (
     Base,
     Customer,
     CustomerAddress,
+    CustomerOrder,
     CustomerSession,
     CustomerToken,
 )
 from patron.core.errors import Conflict, ErrorCode
 from patron.core.passwords import Argon2Parameters, PasswordHasher, Verification
-from patron.core.ports import UnitOfWork
+from patron.core.ports import OrderHistory, OrderQueries, OrderRow, UnitOfWork
 
 START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 CHEAP_ARGON2 = Argon2Parameters(memory_cost=1024, time_cost=1, parallelism=1)
@@ -118,8 +119,17 @@ class FakeCustomers:
             (c for c in self.rows if c.store_id == store_id and c.email_key == email_key), None
         )
 
+    async def get_by_login_key(self, store_id: int, login_key: str) -> Customer | None:
+        return next(
+            (c for c in self.rows if c.store_id == store_id and c.login_key == login_key), None
+        )
+
     async def delete(self, customer: Customer) -> None:
         self.rows.remove(customer)
+        # ON DELETE SET NULL: the shop's order records stay.
+        for order in self._uow.orders.rows:
+            if order.customer_id == customer.customer_id:
+                order.customer_id = None
         # ON DELETE CASCADE, as the foreign keys say.
         self._uow.addresses.rows[:] = [
             a for a in self._uow.addresses.rows if a.customer_id != customer.customer_id
@@ -203,6 +213,76 @@ class FakeTokens:
         self.rows[:] = [
             t for t in self.rows if not (t.customer_id == customer_id and t.purpose == purpose)
         ]
+
+
+class FakeOrders:
+    """Order summaries in a list; unique per (store_id, order_id)."""
+
+    def __init__(self) -> None:
+        self.rows: list[CustomerOrder] = []
+        self._next_id = 1
+
+    def check(self, extra: Sequence[CustomerOrder] = ()) -> None:
+        rows = [*self.rows, *extra]
+        _check_unique(
+            rows, lambda o: (o.store_id, o.order_id), _violation("uq_customer_order_store_id")
+        )
+
+    async def add(self, order: CustomerOrder) -> None:
+        self.check([order])
+        order.customer_order_id = self._next_id
+        self._next_id += 1
+        self.rows.append(order)
+
+    async def get(self, store_id: int, order_id: int) -> CustomerOrder | None:
+        return next(
+            (o for o in self.rows if o.store_id == store_id and o.order_id == order_id), None
+        )
+
+    def _of(self, customer_id: int) -> list[CustomerOrder]:
+        return sorted(
+            (o for o in self.rows if o.customer_id == customer_id),
+            key=lambda o: (-o.order_id, o.store_id),
+        )
+
+    async def list_for(
+        self, customer_id: int, *, offset: int, limit: int
+    ) -> Sequence[CustomerOrder]:
+        return self._of(customer_id)[offset : offset + limit]
+
+    async def count_for(self, customer_id: int) -> int:
+        return len(self._of(customer_id))
+
+    async def delete(self, order: CustomerOrder) -> None:
+        self.rows.remove(order)
+
+
+class FakeOrderQueries:
+    """The order history read over ``FakeOrders``, as the SQL query computes it."""
+
+    def __init__(self, orders: FakeOrders) -> None:
+        self._orders = orders
+
+    async def history(self, customer_id: int, *, limit: int) -> OrderHistory:
+        shown = [o for o in self._orders._of(customer_id) if o.status_id > 0]
+        rows = [
+            OrderRow(
+                order_id=o.order_id,
+                name=o.name,
+                status_name=o.status_name,
+                date_added=o.date_added,
+                line_count=o.line_count,
+                total=o.total,
+                currency_rate=o.currency_rate,
+                symbol_left=o.symbol_left,
+                symbol_right=o.symbol_right,
+                decimal_place=o.decimal_place,
+                decimal_point=o.decimal_point,
+                thousand_point=o.thousand_point,
+            )
+            for o in shown[:limit]
+        ]
+        return OrderHistory(rows=rows, total=len(shown))
 
 
 class FakeAdmins:
@@ -336,6 +416,7 @@ class FakeUnitOfWork:
         self.customers = FakeCustomers(self)
         self.customers.groups.update(groups)
         self.addresses = FakeAddresses()
+        self.orders = FakeOrders()
         self.admins = FakeAdmins(self)
         self.customer_tokens = FakeTokens()
         self.customer_sessions = FakeCustomerSessions(lambda: self.customers.rows)
@@ -366,6 +447,7 @@ class FakeUnitOfWork:
     def _check(self) -> None:
         self.customers.check()
         self.addresses.check()
+        self.orders.check()
         self.admins.check()
         self.customer_tokens.check()
         self.customer_sessions.check()
@@ -401,3 +483,8 @@ class SpyHasher(PasswordHasher):
 def _conforms(uow: FakeUnitOfWork) -> UnitOfWork:
     """Type-checked only: mypy fails here if the fake drifts from the ``UnitOfWork`` port."""
     return uow
+
+
+def _conforms_queries(queries: FakeOrderQueries) -> OrderQueries:
+    """Type-checked only, like ``_conforms``."""
+    return queries

@@ -1,19 +1,22 @@
-"""The ``patron`` command: serve, migrate the database, manage admin users."""
+"""The ``patron`` command: serve, migrate the database, manage admin users, import orders."""
 
 from __future__ import annotations
 
 import asyncio
+import csv
+import json
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from patron.core import admins
+from patron.core import admins, orders
 from patron.core.errors import DomainError
 from patron.core.policies import Role
 from patron.faces._shared.services import Services
@@ -26,8 +29,17 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Admin users.", no_args_is_help=True)
+orders_app = typer.Typer(no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+app.add_typer(orders_app, name="orders")
+
+
+@orders_app.callback()
+def orders_group() -> None:
+    """Order summaries, shown to customers as their order history."""
+    # A callback keeps "import" a subcommand: Typer would fold a lone command into the group.
+
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,6 +198,130 @@ def admin_list() -> None:
     """List admin users: email, role, status, uuid."""
     for line in asyncio.run(_list_admins(Settings())):
         typer.echo(line)
+
+
+JSON_LINE_SUFFIXES = (".jsonl", ".ndjson", ".json")
+Row = orders.OrderImport | orders.ImportProblem
+
+
+def _is_json_lines(path: Path) -> bool:
+    if path.suffix.lower() in JSON_LINE_SUFFIXES:
+        return True
+    if path.suffix.lower() == ".csv":
+        return False
+    with path.open(encoding="utf-8-sig") as handle:
+        for line in handle:
+            if line.strip():
+                return line.lstrip().startswith("{")
+    return False
+
+
+def _order_import(line: int, values: dict[str, Any]) -> orders.OrderImport:
+    def text(key: str) -> str | None:
+        value = values.get(key)
+        return str(value).strip() or None if value is not None else None
+
+    return orders.OrderImport(
+        line=line,
+        values=values,
+        customer_uuid=text("customer_uuid"),
+        customer_email=text("customer_email"),
+    )
+
+
+def _json_rows(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8-sig") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                values = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield orders.ImportProblem(number, f"not JSON: {exc.msg}")
+                continue
+            if not isinstance(values, dict):
+                yield orders.ImportProblem(number, "a line must be a JSON object")
+                continue
+            yield _order_import(number, values)
+
+
+def _csv_rows(path: Path) -> Iterator[Row]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        for values in reader:
+            line = reader.line_num
+            if None in values:
+                yield orders.ImportProblem(line, "more cells than columns")
+                continue
+            yield _order_import(line, {k: v for k, v in values.items() if v is not None})
+
+
+def read_order_rows(path: Path) -> Iterator[Row]:
+    """The rows of a CSV file (with a header line) or a JSON-lines file, numbered by line."""
+    return _json_rows(path) if _is_json_lines(path) else _csv_rows(path)
+
+
+async def _import_orders(
+    settings: Settings, path: Path, store_id: int, batch_size: int, progress: Any
+) -> tuple[int, list[orders.ImportProblem]]:
+    services = Services.build(settings)
+    problems: list[orders.ImportProblem] = []
+    stored = 0
+    batch: list[orders.OrderImport] = []
+
+    async def flush() -> None:
+        nonlocal stored
+        found = await orders.import_orders(
+            services.uow(), services.clock, store_id=store_id, rows=batch
+        )
+        problems.extend(found)
+        stored += len(batch) - len(found)
+        progress.update(len(batch))
+        batch.clear()
+
+    try:
+        for row in read_order_rows(path):
+            if isinstance(row, orders.ImportProblem):
+                problems.append(row)
+                progress.update(1)
+                continue
+            batch.append(row)
+            if len(batch) >= batch_size:
+                await flush()
+        if batch:
+            await flush()
+    finally:
+        await services.engine.dispose()
+    return stored, sorted(problems, key=lambda p: p.line)
+
+
+def _count_rows(path: Path) -> int:
+    with path.open(encoding="utf-8-sig") as handle:
+        lines = sum(1 for line in handle if line.strip())
+    return lines if _is_json_lines(path) else max(0, lines - 1)
+
+
+@orders_app.command("import")
+def orders_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON lines.")],
+    store_id: Annotated[int, typer.Option(min=1, help="Store the orders belong to.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 500,
+) -> None:
+    """Import order summaries from a CSV (header line first) or JSON-lines file.
+
+    Orders are upserted by order_id. Columns: order_id, status_id, total, currency_code and
+    customer_uuid or customer_email; optional status_name, date_added, line_count,
+    currency_rate, symbol_left, symbol_right, decimal_place, decimal_point, thousand_point,
+    name. Lines that cannot be stored are listed on stderr, and the exit code is then 1.
+    """
+    settings = Settings()
+    with typer.progressbar(length=_count_rows(file), label="importing", file=sys.stderr) as bar:
+        stored, problems = asyncio.run(_import_orders(settings, file, store_id, batch_size, bar))
+    for problem in problems:
+        typer.echo(f"line {problem.line}: {problem.message}", err=True)
+    typer.echo(f"imported {stored} orders, skipped {len(problems)}")
+    if problems:
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,10 @@ from patron.faces._shared.middleware import (
 )
 from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services
+from patron.faces.abantecart import errors as abantecart_errors
+from patron.faces.abantecart.routes import router as abantecart_router
 from patron.faces.evershop import errors as evershop_errors
+from patron.faces.evershop.orders import router as evershop_orders_router
 from patron.faces.evershop.routes import router as evershop_router
 from patron.settings import Settings
 from patron.storage.counters import RedisCounters
@@ -57,9 +60,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     )
     app.state.services = services
     formats = ErrorFormats(default=evershop_errors.error_response)
+    formats.register("/index.php", abantecart_errors.error_response)
     app.state.error_formats = formats
 
     app.include_router(evershop_router)
+    app.include_router(evershop_orders_router)
+    app.include_router(abantecart_router)
     _add_operations_routes(app, services)
     _add_docs(app)
     _add_error_handlers(app, formats)

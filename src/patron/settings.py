@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     list_max_limit: int = Field(100, ge=1, le=1000)
     db_pool_size: int = Field(10, ge=1)
 
+    # AbanteCart storefront API (/index.php?rt=a/...). On by default: serving those clients is
+    # what the face is for (AbanteCart itself ships it off).
+    abantecart_enabled: bool = True
+    abantecart_api_key: SecretStr = SecretStr("")
+    abantecart_store_name: str = "Web Store Name"
+    abantecart_history_limit: int = Field(20, ge=1, le=1000)
+
     @field_validator("cookie_secure", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:

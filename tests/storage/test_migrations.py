@@ -51,6 +51,7 @@ async def test_upgrade_is_idempotent_and_at_head(database_url: str) -> None:
     assert version == head
     assert {
         "customer",
+        "customer_order",
         "customer_address",
         "customer_group",
         "admin_user",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from typing import Any
 
@@ -290,3 +291,60 @@ async def test_no_truncation_the_73rd_byte_and_the_1024th_character_count(
     long = await hasher.hash("z" * 1023 + "A")
     assert not (await hasher.verify(long, "z" * 1023 + "B")).ok
     assert (await hasher.verify(long, "z" * 1023 + "A")).ok
+
+
+# --- AbanteCart's salted SHA-1 chain ----------------------------------------------------------
+
+
+def _abantecart(password_as_cleaned: str, salt: str = "aB3dE6gH") -> str:
+    """sha1(salt . sha1(salt . sha1(pw))) as AbanteCart 1.4.2 stores it, in patron's import form;
+    ``password_as_cleaned`` is what AbanteCart hashed: HTML-escaped, then trimmed."""
+
+    def sha1(text: str) -> str:
+        return hashlib.sha1(text.encode()).hexdigest()  # noqa: S324 - the legacy format
+
+    return f"$abantecart-sha1${salt}${sha1(salt + sha1(salt + sha1(password_as_cleaned)))}"
+
+
+async def test_abantecart_hashes_verify_with_its_cleaning_and_are_replaced(
+    hasher: SpyHasher,
+) -> None:
+    typed = '  a&b"<x> '
+    stored = _abantecart("a&amp;b&quot;&lt;x&gt;")
+    result = await hasher.verify(stored, typed)
+    assert result.ok
+    assert result.new_hash is not None
+    assert result.new_hash.startswith("$argon2id$")
+    # The new hash is of the password as typed, spaces included, never trimmed or escaped.
+    assert (await hasher.verify(result.new_hash, typed)).ok
+    assert not (await hasher.verify(result.new_hash, typed.strip())).ok
+
+
+async def test_abantecart_trims_as_php_does(hasher: SpyHasher) -> None:
+    stored = _abantecart("a&amp;b")
+    assert (await hasher.verify(stored, "a&b")).ok
+    assert (await hasher.verify(stored, "\t a&b \x0b\n")).ok
+    assert not (await hasher.verify(stored, "\xa0a&b")).ok  # no-break space is not trimmed
+    assert not (await hasher.verify(stored, "a&amp;b")).ok  # escaped again: &amp;amp;
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        "$abantecart-sha1$salt$" + "0" * 40,
+        "$abantecart-sha1$$" + "0" * 40,
+        "$abantecart-sha1$salt$abc",
+        "$abantecart-sha1$salt$" + "é" * 40,
+        "$abantecart-sha1$salt$x$" + "0" * 40,
+    ],
+)
+async def test_abantecart_malformed_or_wrong_fails_without_raising(
+    hasher: SpyHasher, stored: str
+) -> None:
+    assert await hasher.verify(stored, "secret") == Verification(ok=False)
+
+
+async def test_abantecart_hash_is_case_insensitive_hex(hasher: SpyHasher) -> None:
+    stored = _abantecart("secret")
+    upper = stored[:-40] + stored[-40:].upper()
+    assert (await hasher.verify(upper, "secret")).ok

@@ -7,9 +7,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from patron.core import normalise
-from patron.core.customers import next_updated_at
-from patron.core.entities import Customer, CustomerAddress
+from patron.core.customers import NewCustomer, ensure_group_exists, new_customer, next_updated_at
+from patron.core.entities import DEFAULT_GROUP_ID, Customer, CustomerAddress
 from patron.core.errors import ErrorCode, FieldProblem, InvalidInput, NotFound
+from patron.core.passwords import PasswordHasher, PasswordPolicy
 from patron.core.ports import Clock, UnitOfWork
 
 REQUIRED = {
@@ -48,9 +49,11 @@ def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
 
 
-def _check(fields: Mapping[str, Any], *, creating: bool) -> None:
+def _check(
+    fields: Mapping[str, Any], *, creating: bool, required: Mapping[str, str] = REQUIRED
+) -> None:
     problems: list[FieldProblem] = []
-    for name, message in REQUIRED.items():
+    for name, message in required.items():
         value = fields.get(name)
         blank = value is None or (isinstance(value, str) and not value.strip())
         if (creating or name in fields) and blank:
@@ -175,3 +178,39 @@ async def delete_address(
         await uow.addresses.delete(address)
         await uow.commit()
     return customer, address
+
+
+async def register_with_address(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    clock: Clock,
+    *,
+    data: NewCustomer,
+    address: Mapping[str, Any],
+    policy: PasswordPolicy,
+) -> tuple[Customer, CustomerAddress]:
+    """Create an account and its default address in one transaction.
+
+    The address needs only a country here (the caller's form has its own rules); every other
+    field is checked for type and length. Raises what ``register_customer`` raises, and
+    ``InvalidInput`` for a bad address field.
+    """
+    _check(address, creating=True, required={"country": REQUIRED["country"]})
+    customer = await new_customer(hasher, clock, data=data, policy=policy)
+    async with uow:
+        if data.group_id != DEFAULT_GROUP_ID:
+            await ensure_group_exists(uow, data.store_id, data.group_id)
+        await uow.customers.add(customer)
+        row = CustomerAddress(
+            uuid=uuid.uuid4(),
+            store_id=data.store_id,
+            customer_id=customer.customer_id,
+            is_default=True,
+            position=0,
+            created_at=customer.created_at,
+            updated_at=customer.created_at,
+        )
+        _apply(row, address)
+        await uow.addresses.add(row)
+        await uow.commit()
+    return customer, row

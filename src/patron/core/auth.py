@@ -84,13 +84,24 @@ def _fail() -> AuthenticationFailed:
     return AuthenticationFailed(INVALID_CREDENTIALS, code=ErrorCode.invalid_credentials)
 
 
+async def _find_customer(
+    uow: UnitOfWork, store_id: int, email: str | None, login_name: str | None
+) -> Customer | None:
+    if login_name is not None:
+        return await uow.customers.get_by_login_key(store_id, normalise.login_key(login_name, ""))
+    if email is None:
+        raise TypeError("login_customer needs an email or a login name")
+    return await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+
+
 async def login_customer(
     uow: UnitOfWork,
     hasher: PasswordHasher,
     clock: Clock,
     *,
     store_id: int,
-    email: str,
+    email: str | None = None,
+    login_name: str | None = None,
     password: str,
     client: ClientInfo,
     policy: SessionPolicy,
@@ -98,16 +109,22 @@ async def login_customer(
 ) -> CustomerLogin:
     """Check the password and open a new session (never reusing one the client sent).
 
-    Unknown email, wrong password and a disabled account all raise the same
-    ``AuthenticationFailed`` after the same work: a dummy hash is verified when no account matches.
-    With a ``throttle``, raises ``TooManyAttempts`` while the account or the address must wait.
+    The account is found by ``email``, or by ``login_name`` when that is given (a customer
+    without one logs in with the email as login name). Unknown account, wrong password and a
+    disabled account all raise the same ``AuthenticationFailed`` after the same work: a dummy
+    hash is verified when no account matches. With a ``throttle``, raises ``TooManyAttempts``
+    while the identifier or the address must wait.
     """
-    key = normalise.email_key(email)
-    account = f"{store_id}:{key}"
+    identifier = (
+        normalise.login_key(login_name, "")
+        if login_name is not None
+        else normalise.email_key(email or "")
+    )
+    account = f"{store_id}:{identifier}"
     if throttle is not None:
         await throttle.check(LOGIN, account=account, ip=client.ip)
     async with uow:
-        found = await uow.customers.get_by_email_key(store_id, key)
+        found = await _find_customer(uow, store_id, email, login_name)
     # Hash outside any transaction: no connection is held while the hashing threads are busy.
     result = await hasher.verify(found.password_hash if found else None, password)
     if found is None or not result.ok:
@@ -224,6 +241,30 @@ async def resolve_customer(
         if found is not None:
             await _touch(uow, repo, found[0], now, policy)
     return found
+
+
+async def end_idle_customer_session(
+    uow: UnitOfWork, clock: Clock, *, token: str, policy: SessionPolicy
+) -> bool:
+    """End the session named by ``token`` if idling is all that killed it, and say so.
+
+    True only for a session that was neither revoked nor past its absolute lifetime but has
+    been idle longer than ``policy.idle``; it is revoked here, so a second call answers False.
+    Faces whose platform treats an idle-expired session apart from a dead one use this.
+    """
+    now = clock.now()
+    async with uow:
+        session = await uow.customer_sessions.find_by_hash(hash_token(token))
+        if (
+            session is None
+            or session.revoked_at is not None
+            or now >= session.expires_at
+            or now < session.last_seen_at + policy.idle
+        ):
+            return False
+        await uow.customer_sessions.revoke([session.session_id], now)
+        await uow.commit()
+    return True
 
 
 async def logout_customer(uow: UnitOfWork, clock: Clock, *, token: str) -> None:

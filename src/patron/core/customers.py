@@ -57,6 +57,8 @@ class NewCustomer:
     group_id: int = DEFAULT_GROUP_ID
     created_ip: str | None = None
     profile: Mapping[str, Any] = field(default_factory=dict)
+    login_name: str | None = None
+    newsletter: bool = False
 
 
 def _label(name: str) -> str:
@@ -91,7 +93,8 @@ def _check_status(status: int) -> None:
         raise InvalidInput.one("status", "Status must be either 0, 1, '0', or '1'")
 
 
-async def _check_group(uow: UnitOfWork, store_id: int, group_id: int) -> None:
+async def ensure_group_exists(uow: UnitOfWork, store_id: int, group_id: int) -> None:
+    """Raise ``InvalidInput`` naming ``group_id`` unless the group exists in the store."""
     if not await uow.customers.group_exists(store_id, group_id):
         raise InvalidInput.one("group_id", f"Customer group {group_id} does not exist")
 
@@ -128,12 +131,62 @@ def _apply_email(customer: Customer, email: str) -> None:
     customer.login_key = normalise.login_key(customer.login_name, email)
 
 
+def _check_login_name(login_name: object) -> None:
+    if login_name is not None:
+        _check_text("login_name", login_name, MAX_TEXT, required=True)
+
+
+def _apply_login_name(customer: Customer, login_name: str | None) -> None:
+    customer.login_name = login_name
+    customer.login_key = normalise.login_key(login_name, customer.email)
+
+
 def _check_profile(profile: Mapping[str, Any]) -> None:
     for name, value in profile.items():
         if name in TEXT_FIELDS:
             _check_text(name, value, TEXT_FIELDS[name])
         elif name == "full_name":
             _check_text(name, value, MAX_TEXT, required=True)
+
+
+async def new_customer(
+    hasher: PasswordHasher, clock: Clock, *, data: NewCustomer, policy: PasswordPolicy
+) -> Customer:
+    """Check ``data`` and build the account with its password hashed, not yet stored.
+
+    Raises ``InvalidInput`` for a bad email, name, login name, password or status.
+    """
+    email = _check_email(data.email)
+    if data.full_name is not None:
+        _check_text("full_name", data.full_name, MAX_TEXT, required=True)
+    _check_profile(data.profile)
+    _check_login_name(data.login_name)
+    check_password(data.password, policy)
+    _check_status(data.status)
+    password_hash = await hasher.hash(data.password)
+    now = clock.now().replace(microsecond=0)
+    customer = Customer(
+        uuid=uuid.uuid4(),
+        store_id=data.store_id,
+        status=data.status,
+        group_id=data.group_id,
+        login_name=data.login_name,
+        password_hash=password_hash,
+        meta_data={},
+        newsletter=data.newsletter,
+        created_ip=data.created_ip,
+        created_at=now,
+        updated_at=now,
+    )
+    _apply_email(customer, email)
+    names = dict(data.profile)
+    if data.full_name is not None:
+        names["full_name"] = data.full_name
+    _apply_names(customer, names)
+    for name, value in data.profile.items():
+        if name in TEXT_FIELDS:
+            setattr(customer, name, value)
+    return customer
 
 
 async def register_customer(
@@ -148,47 +201,47 @@ async def register_customer(
     """Create an account and return it.
 
     Raises ``InvalidInput`` for a bad email, name, password, status or group, and
-    ``Conflict(email_already_registered)`` when the email is taken in that store. With a
-    ``throttle``, every attempt counts against the client address (``TooManyAttempts``).
+    ``Conflict(email_already_registered)`` when the email (or login name) is taken in that
+    store. With a ``throttle``, every attempt counts against the client address
+    (``TooManyAttempts``).
     """
     if throttle is not None:
         await throttle.check(REGISTER, account=None, ip=data.created_ip)
         await throttle.failed(REGISTER, account=None, ip=data.created_ip)
-    email = _check_email(data.email)
-    if data.full_name is not None:
-        _check_text("full_name", data.full_name, MAX_TEXT, required=True)
-    _check_profile(data.profile)
-    check_password(data.password, policy)
-    _check_status(data.status)
-    password_hash = await hasher.hash(data.password)
-    now = clock.now().replace(microsecond=0)
-    customer = Customer(
-        uuid=uuid.uuid4(),
-        store_id=data.store_id,
-        status=data.status,
-        group_id=data.group_id,
-        login_name=None,
-        password_hash=password_hash,
-        meta_data={},
-        newsletter=False,
-        created_ip=data.created_ip,
-        created_at=now,
-        updated_at=now,
-    )
-    _apply_email(customer, email)
-    names = dict(data.profile)
-    if data.full_name is not None:
-        names["full_name"] = data.full_name
-    _apply_names(customer, names)
-    for name, value in data.profile.items():
-        if name in TEXT_FIELDS:
-            setattr(customer, name, value)
+    customer = await new_customer(hasher, clock, data=data, policy=policy)
     async with uow:
         if data.group_id != DEFAULT_GROUP_ID:
-            await _check_group(uow, data.store_id, data.group_id)
+            await ensure_group_exists(uow, data.store_id, data.group_id)
         await uow.customers.add(customer)
         await uow.commit()
     return customer
+
+
+async def taken_identifiers(
+    uow: UnitOfWork,
+    *,
+    store_id: int,
+    email: str | None = None,
+    login_name: str | None = None,
+    exclude_customer_id: int | None = None,
+) -> set[str]:
+    """Which of ``email`` and ``login_name`` another account already uses (``"email"``,
+    ``"login_name"``), for forms that name every problem at once.
+
+    The unique indexes still decide at write time; this only reads.
+    """
+    taken: set[str] = set()
+    async with uow:
+        if email is not None and "\x00" not in email:
+            other = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+            if other is not None and other.customer_id != exclude_customer_id:
+                taken.add("email")
+        if login_name is not None and "\x00" not in login_name:
+            key = normalise.login_key(login_name, "")
+            other = await uow.customers.get_by_login_key(store_id, key)
+            if other is not None and other.customer_id != exclude_customer_id:
+                taken.add("login_name")
+    return taken
 
 
 async def _load(
@@ -220,6 +273,10 @@ async def update_customer(
     """
     email = _check_email(changes["email"]) if "email" in changes else None
     _check_profile(changes)
+    if "login_name" in changes:
+        _check_login_name(changes["login_name"])
+    if "newsletter" in changes and not isinstance(changes["newsletter"], bool):
+        raise InvalidInput.one("newsletter", "Newsletter must be a boolean")
     if "status" in changes:
         _check_status(changes["status"])
     password = changes.get("password")
@@ -262,10 +319,14 @@ async def _write_changes(
         if expected_versions is not None and customer.version not in expected_versions:
             raise PreconditionFailed(VERSION_MISMATCH)
         if "group_id" in changes and changes["group_id"] != customer.group_id:
-            await _check_group(uow, store_id, changes["group_id"])
+            await ensure_group_exists(uow, store_id, changes["group_id"])
             customer.group_id = changes["group_id"]
+        if "login_name" in changes:
+            _apply_login_name(customer, changes["login_name"])
         if email is not None:
             _apply_email(customer, email)
+        if "newsletter" in changes:
+            customer.newsletter = changes["newsletter"]
         _apply_names(customer, changes)
         for name in TEXT_FIELDS.keys() & changes.keys():
             setattr(customer, name, changes[name])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid as uuid_module
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
@@ -298,3 +300,41 @@ class AdminSession(_SessionColumns, Base):
     admin_user_id: Mapped[int] = mapped_column(
         IdType, ForeignKey("admin_user.admin_user_id", ondelete="CASCADE")
     )
+
+
+class CustomerOrder(Base):
+    """A summary of one order a shop placed for a customer, as the shop reported it.
+
+    patron does not take orders; it keeps what the shop sends so the storefront faces can show
+    an order history. Deleting the customer keeps the row with ``customer_id`` set to NULL.
+    ``total`` is in the shop's default currency; ``currency_rate`` converts it to the order's
+    currency, which the ``symbol_*``, ``decimal_*`` and ``thousand_point`` columns format.
+    """
+
+    __tablename__ = "customer_order"
+    __table_args__ = (
+        Index("uq_customer_order_store_id_order_id", "store_id", "order_id", unique=True),
+        Index("ix_customer_order_customer_id_order_id", "customer_id", "order_id"),
+    )
+
+    customer_order_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    order_id: Mapped[int] = mapped_column(BigInteger)
+    customer_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="SET NULL")
+    )
+    status_id: Mapped[int] = mapped_column(Integer)
+    status_name: Mapped[str | None] = mapped_column(String(64))
+    date_added: Mapped[datetime | None]
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[Decimal] = mapped_column(Numeric(15, 4))
+    currency_code: Mapped[str] = mapped_column(String(3))
+    currency_rate: Mapped[Decimal] = mapped_column(Numeric(15, 8))
+    symbol_left: Mapped[str] = mapped_column(String(12), default="")
+    symbol_right: Mapped[str] = mapped_column(String(12), default="")
+    decimal_place: Mapped[int] = mapped_column(SmallInteger, default=2)
+    decimal_point: Mapped[str] = mapped_column(String(4), default=".")
+    thousand_point: Mapped[str] = mapped_column(String(4), default=",")
+    name: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

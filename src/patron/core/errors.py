@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     customer_not_found = "customer_not_found"
     address_not_found = "address_not_found"
     session_not_found = "session_not_found"
+    order_not_found = "order_not_found"
     group_not_found = "group_not_found"
     admin_not_found = "admin_not_found"
     email_already_registered = "email_already_registered"

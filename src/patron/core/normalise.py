@@ -67,6 +67,22 @@ def join_names(first_name: str | None, last_name: str | None) -> str:
     return f"{first_name or ''} {last_name or ''}".strip()
 
 
+# PHP's trim() strips exactly these characters, not every Unicode space as str.strip() does.
+PHP_TRIM_CHARACTERS = " \t\n\r\0\x0b"
+_HTML_SPECIAL = str.maketrans({"&": "&amp;", '"': "&quot;", "<": "&lt;", ">": "&gt;"})
+
+
+def php_trim(text: str) -> str:
+    """``text`` without the leading and trailing characters PHP's ``trim()`` removes."""
+    return text.strip(PHP_TRIM_CHARACTERS)
+
+
+def html_escape(text: str) -> str:
+    """PHP's ``htmlspecialchars(text, ENT_COMPAT)``: ``& " < >`` escaped, ``'`` kept, no
+    check for existing entities (``&amp;`` becomes ``&amp;amp;``)."""
+    return text.translate(_HTML_SPECIAL)
+
+
 def escape_like(text: str) -> str:
     """Escape LIKE wildcards so a search term matches literally (escape character ``\\``)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,15 +1,20 @@
 """Password policy and hashing.
 
-New hashes are argon2id over the NFKC form of the password. Legacy bcrypt hashes (EverShop's
-``$2a$``/``$2b$``/``$2y$``) are verified on the password as typed and replaced at the next
-successful login. Hashing is CPU work: it runs in worker threads behind a capacity limiter sized
-to the cores, so the event loop never blocks and the queue never grows without bound.
+New hashes are argon2id over the NFKC form of the password. Legacy hashes are verified on the
+password as typed, the way their platform hashed it, and replaced at the next successful login:
+bcrypt (EverShop's ``$2a$``/``$2b$``/``$2y$``) and AbanteCart's salted SHA-1 chain, imported as
+``$abantecart-sha1$<salt>$<40 hex digits>`` (AbanteCart's ``salt`` and ``password`` columns).
+Hashing is CPU work: it runs in worker threads behind a capacity limiter sized to the cores, so
+the event loop never blocks and the queue never grows without bound.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache, partial
 from typing import TypeVar
@@ -22,9 +27,11 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from patron.core.errors import InvalidInput
 from patron.core.legacy_hashes import bcrypt_cost_ok, check_legacy
+from patron.core.normalise import html_escape, php_trim
 
 MAX_PASSWORD_LENGTH = 1024
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
+ABANTECART_PREFIX = "$abantecart-sha1$"
 _T = TypeVar("_T")
 
 
@@ -122,9 +129,11 @@ class PasswordHasher:
         if stored_hash is None:
             self._check_argon(self._dummy_hash, password)
             return Verification(ok=False)
-        if stored_hash.startswith(BCRYPT_PREFIXES):
-            if not bcrypt_cost_ok(stored_hash) or not _check_bcrypt(stored_hash, password):
+        platform = _legacy_check(stored_hash)
+        if platform is not None:
+            if not platform(stored_hash, password):
                 return Verification(ok=False)
+            # The password as typed, not as the old platform transformed it, becomes the hash.
             return Verification(ok=True, new_hash=self._hash_sync(password))
         legacy = check_legacy(
             stored_hash, password, prestashop_cookie_key=self._prestashop_cookie_key
@@ -159,3 +168,32 @@ def _check_bcrypt(stored_hash: str, password: str) -> bool:
         return bcrypt.checkpw(secret, candidate)
     except ValueError:
         return False
+
+
+def _sha1_hex(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()  # noqa: S324
+
+
+def _check_abantecart(stored_hash: str, password: str) -> bool:
+    # AbanteCart hashes what its request cleaning made of the password: HTML-escaped
+    # (ENT_COMPAT), then trimmed; then sha1(salt . sha1(salt . sha1(password))) in hex.
+    parts = stored_hash.split("$")
+    if len(parts) != 4 or not parts[2] or len(parts[3]) != 40:
+        return False
+    salt, digest = parts[2], parts[3].lower()
+    cleaned = php_trim(html_escape(password))
+    expected = _sha1_hex(salt + _sha1_hex(salt + _sha1_hex(cleaned)))
+    return hmac.compare_digest(expected.encode(), digest.encode("utf-8", "surrogatepass"))
+
+
+def _check_bounded_bcrypt(stored_hash: str, password: str) -> bool:
+    return bcrypt_cost_ok(stored_hash) and _check_bcrypt(stored_hash, password)
+
+
+def _legacy_check(stored_hash: str) -> Callable[[str, str], bool] | None:
+    """The verifier of a legacy format, or None for argon2id (and anything unknown)."""
+    if stored_hash.startswith(BCRYPT_PREFIXES):
+        return _check_bounded_bcrypt
+    if stored_hash.startswith(ABANTECART_PREFIX):
+        return _check_abantecart
+    return None

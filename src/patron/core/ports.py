@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import TracebackType
 from typing import Protocol, Self, TypeVar
 
@@ -17,6 +18,7 @@ from patron.core.entities import (
     AdminUser,
     Customer,
     CustomerAddress,
+    CustomerOrder,
     CustomerSession,
     CustomerToken,
     IdempotencyRecord,
@@ -41,6 +43,7 @@ class CustomerRepository(Protocol):
 
     async def get_by_id(self, customer_id: int) -> Customer | None: ...
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None: ...
+    async def get_by_login_key(self, store_id: int, login_key: str) -> Customer | None: ...
     async def delete(self, customer: Customer) -> None: ...
     async def group_exists(self, store_id: int, group_id: int) -> bool: ...
 
@@ -83,6 +86,18 @@ class Mailer(Protocol):
     async def send(self, kind: str, to: str, context: dict[str, str]) -> None: ...
 
 
+class OrderRepository(Protocol):
+    """Order summaries, unique per (store_id, order_id)."""
+
+    async def add(self, order: CustomerOrder) -> None: ...
+    async def get(self, store_id: int, order_id: int) -> CustomerOrder | None: ...
+    async def list_for(
+        self, customer_id: int, *, offset: int, limit: int
+    ) -> Sequence[CustomerOrder]: ...
+    async def count_for(self, customer_id: int) -> int: ...
+    async def delete(self, order: CustomerOrder) -> None: ...
+
+
 class AdminRepository(Protocol):
     """Admin users."""
 
@@ -121,6 +136,8 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def addresses(self) -> AddressRepository: ...
+    @property
+    def orders(self) -> OrderRepository: ...
     @property
     def admins(self) -> AdminRepository: ...
     @property
@@ -211,3 +228,37 @@ class CustomerQueries(Protocol):
     ) -> tuple[CustomerRow, list[AddressRow]] | None: ...
     async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]: ...
     async def page(self, flt: CustomerFilter) -> CustomerPage: ...
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """The columns an order history shows of one order."""
+
+    order_id: int
+    name: str
+    status_name: str | None
+    date_added: datetime | None
+    line_count: int
+    total: Decimal
+    currency_rate: Decimal
+    symbol_left: str
+    symbol_right: str
+    decimal_place: int
+    decimal_point: str
+    thousand_point: str
+
+
+@dataclass(frozen=True)
+class OrderHistory:
+    """The newest orders of a customer and how many there are in all."""
+
+    rows: Sequence[OrderRow]
+    total: int
+
+
+class OrderQueries(Protocol):
+    """Read-only order paths, column selects only."""
+
+    async def history(self, customer_id: int, *, limit: int) -> OrderHistory:
+        """Orders with a status above 0, newest order id first, and their count."""
+        ...

@@ -10,8 +10,15 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from patron.core import normalise
-from patron.core.entities import Customer, CustomerAddress
-from patron.core.ports import AddressRow, CustomerFilter, CustomerPage, CustomerRow
+from patron.core.entities import Customer, CustomerAddress, CustomerOrder
+from patron.core.ports import (
+    AddressRow,
+    CustomerFilter,
+    CustomerPage,
+    CustomerRow,
+    OrderHistory,
+    OrderRow,
+)
 
 _C = Customer.__table__.c
 _A = CustomerAddress.__table__.c
@@ -138,3 +145,42 @@ class SqlCustomerQueries:
             total = (await conn.execute(count)).scalar_one()
             rows = (await conn.execute(stmt)).all() if total else []
         return CustomerPage(rows=[CustomerRow(*row) for row in rows], total=int(total))
+
+
+_O = CustomerOrder.__table__.c
+_SHOWN = (_O.customer_id == bindparam("customer_id")) & (_O.status_id > 0)
+_HISTORY = (
+    select(
+        _O.order_id,
+        _O.name,
+        _O.status_name,
+        _O.date_added,
+        _O.line_count,
+        _O.total,
+        _O.currency_rate,
+        _O.symbol_left,
+        _O.symbol_right,
+        _O.decimal_place,
+        _O.decimal_point,
+        _O.thousand_point,
+    )
+    .where(_SHOWN)
+    .order_by(_O.order_id.desc(), _O.store_id)
+    .limit(bindparam("limit"))
+)
+_HISTORY_COUNT = select(func.count()).select_from(CustomerOrder.__table__).where(_SHOWN)
+
+
+class SqlOrderQueries:
+    """Order history reads straight off the engine (the index on customer_id, order_id serves
+    both the page and the count)."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def history(self, customer_id: int, *, limit: int) -> OrderHistory:
+        params = {"customer_id": customer_id, "limit": limit}
+        async with self._engine.connect() as conn:
+            total = (await conn.execute(_HISTORY_COUNT, params)).scalar_one()
+            rows: Sequence[Any] = (await conn.execute(_HISTORY, params)).all() if total else []
+        return OrderHistory(rows=[OrderRow(*row) for row in rows], total=int(total))

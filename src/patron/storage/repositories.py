@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, select, update
+from sqlalchemy import Select, bindparam, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,6 +17,7 @@ from patron.core.entities import (
     Customer,
     CustomerAddress,
     CustomerGroup,
+    CustomerOrder,
     CustomerSession,
     CustomerToken,
     IdempotencyRecord,
@@ -48,6 +49,13 @@ class SqlCustomers:
             return None
         return await self._s.scalar(
             select(Customer).where(Customer.store_id == store_id, Customer.email_key == email_key)
+        )
+
+    async def get_by_login_key(self, store_id: int, login_key: str) -> Customer | None:
+        if "\x00" in login_key:  # never stored (refused on write); PostgreSQL would raise
+            return None
+        return await self._s.scalar(
+            select(Customer).where(Customer.store_id == store_id, Customer.login_key == login_key)
         )
 
     async def delete(self, customer: Customer) -> None:
@@ -165,6 +173,46 @@ class SqlIdempotency:
             .values(status=status, content_type=content_type, body=body, customer_id=customer_id)
             .execution_options(synchronize_session="fetch")
         )
+
+
+class SqlOrders:
+    """Order summaries in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, order: CustomerOrder) -> None:
+        self._s.add(order)
+        await self._s.flush()
+
+    async def get(self, store_id: int, order_id: int) -> CustomerOrder | None:
+        return await self._s.scalar(
+            select(CustomerOrder).where(
+                CustomerOrder.store_id == store_id, CustomerOrder.order_id == order_id
+            )
+        )
+
+    async def list_for(
+        self, customer_id: int, *, offset: int, limit: int
+    ) -> Sequence[CustomerOrder]:
+        rows = await self._s.scalars(
+            select(CustomerOrder)
+            .where(CustomerOrder.customer_id == customer_id)
+            .order_by(CustomerOrder.order_id.desc(), CustomerOrder.store_id)
+            .offset(offset)
+            .limit(limit)
+        )
+        return rows.all()
+
+    async def count_for(self, customer_id: int) -> int:
+        total = await self._s.scalar(
+            select(func.count()).where(CustomerOrder.customer_id == customer_id)
+        )
+        return int(total or 0)
+
+    async def delete(self, order: CustomerOrder) -> None:
+        await self._s.delete(order)
+        await self._s.flush()
 
 
 class SqlAdmins:

@@ -21,6 +21,7 @@ from patron.storage.repositories import (
     SqlCustomers,
     SqlCustomerSessions,
     SqlIdempotency,
+    SqlOrders,
     SqlTokens,
 )
 
@@ -50,6 +51,7 @@ class SqlUnitOfWork:
 
     customers: SqlCustomers
     addresses: SqlAddresses
+    orders: SqlOrders
     admins: SqlAdmins
     customer_tokens: SqlTokens
     idempotency: SqlIdempotency
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
         self._session = session
         self.customers = SqlCustomers(session)
         self.addresses = SqlAddresses(session)
+        self.orders = SqlOrders(session)
         self.admins = SqlAdmins(session)
         self.customer_tokens = SqlTokens(session)
         self.idempotency = SqlIdempotency(session)

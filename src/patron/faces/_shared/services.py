@@ -19,7 +19,7 @@ from patron.mail import MailSettings, TemplateMailer
 from patron.settings import Settings
 from patron.storage.counters import RedisCounters, SqlCounters
 from patron.storage.db import make_engine, make_sessionmaker
-from patron.storage.queries import SqlCustomerQueries
+from patron.storage.queries import SqlCustomerQueries, SqlOrderQueries
 from patron.storage.uow import SqlUnitOfWork
 
 
@@ -46,6 +46,7 @@ class Services:
     mailer: TemplateMailer
     recovery: RecoveryPolicy
     throttle: Throttle
+    order_queries: SqlOrderQueries
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -98,6 +99,7 @@ class Services:
                 ThrottlePolicy(enabled=settings.throttle_enabled),
                 secret=hmac.new(secret.encode(), b"patron throttle keys", hashlib.sha256).digest(),
             ),
+            order_queries=SqlOrderQueries(engine),
         )
 
     def uow(self) -> SqlUnitOfWork:

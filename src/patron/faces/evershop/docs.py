@@ -95,6 +95,26 @@ class PasswordReset(_Doc):
     password: str
 
 
+class OrderSummary(_Doc):
+    """A shop's summary of one order (the order id is in the path). ``total`` is in the shop's
+    default currency; ``currency_rate`` converts it for display, formatted with the symbols
+    and separators given. A PUT replaces every field: omitted ones take their defaults."""
+
+    status_id: int = Field(description="0 hides the order from the storefront history")
+    status_name: str | None = Field(None, examples=["Pending"])
+    date_added: str | None = Field(None, examples=["2026-05-07 10:00:00"])
+    line_count: int = Field(0, description="number of order lines")
+    total: str | float = Field(examples=["1234.50"])
+    currency_code: str = Field(examples=["USD"])
+    currency_rate: str | float = 1
+    symbol_left: str = Field("", examples=["$"])
+    symbol_right: str = ""
+    decimal_place: int = Field(2, ge=0, le=8)
+    decimal_point: str = "."
+    thousand_point: str = ","
+    name: str = Field("", description="the customer's name as captured on the order")
+
+
 def body(model: type[BaseModel]) -> dict[str, Any]:
     """``openapi_extra`` that documents a JSON request body of ``model``'s shape."""
     return {
