@@ -25,7 +25,15 @@ from patron.settings import Settings
 from patron.storage.db import make_engine
 
 POSTGRES_ENV = "PATRON_TEST_POSTGRES_URL"
-TABLES = ("customer_session", "admin_session", "customer_address", "customer", "admin_user")
+TABLES = (
+    "customer_session",
+    "admin_session",
+    "customer_address",
+    "customer_property",
+    "customer_list",
+    "customer",
+    "admin_user",
+)
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 
-from patron.cli import upgrade_database
+from patron.cli import alembic_config, upgrade_database
 from patron.core.entities import Base
 from patron.storage.db import make_engine
 
@@ -46,7 +47,7 @@ async def test_upgrade_is_idempotent_and_at_head(database_url: str) -> None:
         version = (await conn.execute(text("SELECT version_num FROM alembic_version"))).scalar_one()
         tables = await conn.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await engine.dispose()
-    assert version == "0001"
+    assert version == "0002"
     assert {
         "customer",
         "customer_address",
@@ -54,7 +55,23 @@ async def test_upgrade_is_idempotent_and_at_head(database_url: str) -> None:
         "admin_user",
         "customer_session",
         "admin_session",
+        "customer_property",
+        "customer_list",
     } <= tables
+
+
+def test_the_jsonapi_revision_downgrades_and_upgrades_again(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'down.sqlite3'}"
+    upgrade_database(url)
+    command.downgrade(alembic_config(url), "0001")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        columns = {c["name"] for c in inspect(conn).get_columns("customer")}
+    engine.dispose()
+    assert not {"customer_property", "customer_list"} & tables
+    assert "city" not in columns
+    upgrade_database(url)
 
 
 def test_upgrade_on_an_empty_sqlite_file(tmp_path: Any) -> None:

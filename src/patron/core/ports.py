@@ -6,17 +6,19 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from patron.core.entities import (
     AdminSession,
     AdminUser,
     Customer,
     CustomerAddress,
+    CustomerListItem,
+    CustomerProperty,
     CustomerSession,
 )
 
@@ -36,6 +38,9 @@ class CustomerRepository(Protocol):
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None: ...
     async def delete(self, customer: Customer) -> None: ...
     async def group_exists(self, store_id: int, group_id: int) -> bool: ...
+    async def count_created_from(self, store_id: int, ip: str, *, since: datetime) -> int:
+        """How many accounts of the store were created from ``ip`` at or after ``since``."""
+        ...
 
 
 class AddressRepository(Protocol):
@@ -43,9 +48,28 @@ class AddressRepository(Protocol):
 
     async def add(self, address: CustomerAddress) -> None: ...
     async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None: ...
+    async def get_by_id(self, customer_id: int, address_id: int) -> CustomerAddress | None: ...
     async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]: ...
     async def clear_default(self, customer_id: int) -> None: ...
     async def delete(self, address: CustomerAddress) -> None: ...
+
+
+class PropertyRepository(Protocol):
+    """Key/language/value properties of customers."""
+
+    async def add(self, item: CustomerProperty) -> None: ...
+    async def get(self, customer_id: int, property_id: int) -> CustomerProperty | None: ...
+    async def list_for(self, customer_id: int) -> Sequence[CustomerProperty]: ...
+    async def delete(self, item: CustomerProperty) -> None: ...
+
+
+class ListItemRepository(Protocol):
+    """List items (favourites, watch list...) of customers."""
+
+    async def add(self, item: CustomerListItem) -> None: ...
+    async def get(self, customer_id: int, list_id: int) -> CustomerListItem | None: ...
+    async def list_for(self, customer_id: int) -> Sequence[CustomerListItem]: ...
+    async def delete(self, item: CustomerListItem) -> None: ...
 
 
 class AdminRepository(Protocol):
@@ -85,6 +109,10 @@ class UnitOfWork(Protocol):
     def customers(self) -> CustomerRepository: ...
     @property
     def addresses(self) -> AddressRepository: ...
+    @property
+    def properties(self) -> PropertyRepository: ...
+    @property
+    def list_items(self) -> ListItemRepository: ...
     @property
     def admins(self) -> AdminRepository: ...
     @property
@@ -170,3 +198,20 @@ class CustomerQueries(Protocol):
     ) -> tuple[CustomerRow, list[AddressRow]] | None: ...
     async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]: ...
     async def page(self, flt: CustomerFilter) -> CustomerPage: ...
+
+
+@dataclass(frozen=True)
+class SubItems:
+    """A customer's addresses, properties and list items as column mappings (oldest first)."""
+
+    addresses: Sequence[Mapping[str, Any]] = ()
+    properties: Sequence[Mapping[str, Any]] = ()
+    list_items: Sequence[Mapping[str, Any]] = ()
+
+
+class SubItemQueries(Protocol):
+    """Read-only paths for what hangs off one customer, one connection per call."""
+
+    async def sub_items(
+        self, customer_id: int, *, addresses: bool, properties: bool, list_items: bool
+    ) -> SubItems: ...

@@ -13,7 +13,7 @@ from patron.core.passwords import Argon2Parameters, PasswordHasher, PasswordPoli
 from patron.core.tokens import TokenConfig
 from patron.settings import Settings
 from patron.storage.db import make_engine, make_sessionmaker
-from patron.storage.queries import SqlCustomerQueries
+from patron.storage.queries import SqlCustomerQueries, SqlSubItemQueries
 from patron.storage.uow import SqlUnitOfWork
 
 
@@ -37,6 +37,7 @@ class Services:
     passwords: PasswordPolicy
     queries: SqlCustomerQueries
     sessionmaker: async_sessionmaker[AsyncSession]
+    sub_items: SqlSubItemQueries
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -59,6 +60,7 @@ class Services:
             passwords=PasswordPolicy(min_length=settings.password_min_length),
             queries=SqlCustomerQueries(engine),
             sessionmaker=make_sessionmaker(engine),
+            sub_items=SqlSubItemQueries(engine),
         )
 
     def uow(self) -> SqlUnitOfWork:
