@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from patron.core import normalise
 from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
-from patron.core.errors import ErrorCode, InvalidInput, NotFound
+from patron.core.errors import Conflict, ErrorCode, InvalidInput, NotFound, PermissionDenied
 from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
 from patron.core.ports import (
     AddressRow,
@@ -38,8 +39,25 @@ TEXT_FIELDS: dict[str, int] = {
     "website": MAX_TEXT,
     "language": 16,
     "label": MAX_TEXT,
+    "address_1": MAX_TEXT,
+    "address_2": MAX_TEXT,
+    "address_3": MAX_TEXT,
+    "postcode": 64,
+    "city": MAX_TEXT,
+    "province": MAX_TEXT,
 }
+# Profile fields that are not free text: each has its own rule in ``_check_value``.
+VALUE_FIELDS = ("country", "birthday", "longitude", "latitude", "login_name")
 LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
+QUOTA_REACHED = "Temporary limit reached"
+
+
+@dataclass(frozen=True)
+class RegistrationQuota:
+    """At most ``limit`` new accounts per client IP within ``window`` (0 = no limit)."""
+
+    limit: int = 3
+    window: timedelta = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -125,12 +143,99 @@ def _apply_email(customer: Customer, email: str) -> None:
     customer.login_key = normalise.login_key(customer.login_name, email)
 
 
+def is_country(code: str) -> bool:
+    """True for the shape of an ISO 3166-1 alpha-2 code (two ASCII letters, any case)."""
+    return len(code) == 2 and code.isascii() and code.isalpha()
+
+
+def _check_coordinate(name: str, value: object, bound: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput.one(name, f"{_label(name)} must be a number")
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        raise InvalidInput.one(name, f"{_label(name)} must be between -{bound} and {bound}")
+
+
+def _check_login_name(value: object) -> None:
+    _check_text("login_name", value, MAX_TEXT, required=True)
+    if any(char.isspace() or not char.isprintable() for char in str(value)):
+        raise InvalidInput.one("login_name", "Login name must not contain spaces")
+
+
+def _check_value(name: str, value: object) -> None:
+    """The rules of the profile fields that are not free text; None always clears."""
+    if value is None:
+        return
+    if name == "country" and not (isinstance(value, str) and is_country(value)):
+        raise InvalidInput.one("country", "Country must be a two-letter ISO 3166-1 code")
+    if name == "birthday" and not (isinstance(value, date) and not isinstance(value, datetime)):
+        raise InvalidInput.one("birthday", "Birthday must be a date")
+    if name in ("longitude", "latitude"):
+        _check_coordinate(name, value, 180 if name == "longitude" else 90)
+    if name == "login_name":
+        _check_login_name(value)
+
+
 def _check_profile(profile: Mapping[str, Any]) -> None:
     for name, value in profile.items():
         if name in TEXT_FIELDS:
             _check_text(name, value, TEXT_FIELDS[name])
+        elif name in VALUE_FIELDS:
+            _check_value(name, value)
         elif name == "full_name":
             _check_text(name, value, MAX_TEXT, required=True)
+
+
+def _apply_login_name(customer: Customer, login_name: str | None) -> None:
+    """A login name equal to the email is stored as NULL: "follow the email" (DECISIONS)."""
+    if login_name is not None and normalise.fold(login_name.strip()) == customer.email_key:
+        login_name = None
+    customer.login_name = login_name
+    customer.login_key = normalise.login_key(login_name, customer.email)
+
+
+def _apply_profile(customer: Customer, profile: Mapping[str, Any]) -> None:
+    """Store the profile fields ``profile`` names (names and email are applied elsewhere)."""
+    for name in TEXT_FIELDS.keys() & profile.keys():
+        setattr(customer, name, profile[name])
+    for name in ("birthday", "longitude", "latitude"):
+        if name in profile:
+            setattr(customer, name, profile[name])
+    if "country" in profile:
+        customer.country = profile["country"].upper() if profile["country"] else None
+    if "login_name" in profile:
+        _apply_login_name(customer, profile["login_name"])
+
+
+async def _check_quota(
+    uow: UnitOfWork, clock: Clock, *, store_id: int, ip: str | None, quota: RegistrationQuota
+) -> None:
+    """Refuse a registration when ``ip`` created ``quota.limit`` accounts within the window."""
+    if ip is None or quota.limit <= 0:
+        return
+    async with uow:
+        count = await uow.customers.count_created_from(
+            store_id, ip, since=clock.now() - quota.window
+        )
+    if count >= quota.limit:
+        raise PermissionDenied(QUOTA_REACHED, code=ErrorCode.registration_quota_reached)
+
+
+async def _explain_conflict(
+    uow: UnitOfWork, exc: Conflict, *, store_id: int, email: str | None, customer_uuid: uuid.UUID
+) -> Conflict:
+    """Say whether the email or the login name is taken, when a write set a login name.
+
+    The unique indexes decide; this read only picks the message for the answer. ``email`` is
+    None when the write kept the email, which then cannot be the one in conflict.
+    """
+    if email is not None:
+        async with uow:
+            other = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+        if other is not None and other.uuid != customer_uuid:
+            return exc
+    return Conflict(
+        "Login name is already used", code=ErrorCode.login_name_taken, field="login_name"
+    )
 
 
 async def register_customer(
@@ -140,11 +245,15 @@ async def register_customer(
     *,
     data: NewCustomer,
     policy: PasswordPolicy,
+    quota: RegistrationQuota | None = None,
 ) -> Customer:
     """Create an account and return it.
 
-    Raises ``InvalidInput`` for a bad email, name, password, status or group, and
-    ``Conflict(email_already_registered)`` when the email is taken in that store.
+    Raises ``InvalidInput`` for a bad email, name, profile field, password, status or group,
+    ``Conflict(email_already_registered)`` when the email is taken in that store (or
+    ``login_name_taken`` for a login name), and ``PermissionDenied(registration_quota_reached)``
+    when ``quota`` is given and ``data.created_ip`` has used it up (counted from stored accounts,
+    so it survives restarts).
     """
     email = _check_email(data.email)
     if data.full_name is not None:
@@ -152,6 +261,9 @@ async def register_customer(
     _check_profile(data.profile)
     check_password(data.password, policy)
     _check_status(data.status)
+    if quota is not None:
+        # Before hashing: a client over its quota must not cost a hash per attempt.
+        await _check_quota(uow, clock, store_id=data.store_id, ip=data.created_ip, quota=quota)
     password_hash = await hasher.hash(data.password)
     now = clock.now().replace(microsecond=0)
     customer = Customer(
@@ -172,14 +284,19 @@ async def register_customer(
     if data.full_name is not None:
         names["full_name"] = data.full_name
     _apply_names(customer, names)
-    for name, value in data.profile.items():
-        if name in TEXT_FIELDS:
-            setattr(customer, name, value)
-    async with uow:
-        if data.group_id != DEFAULT_GROUP_ID:
-            await _check_group(uow, data.store_id, data.group_id)
-        await uow.customers.add(customer)
-        await uow.commit()
+    _apply_profile(customer, data.profile)
+    try:
+        async with uow:
+            if data.group_id != DEFAULT_GROUP_ID:
+                await _check_group(uow, data.store_id, data.group_id)
+            await uow.customers.add(customer)
+            await uow.commit()
+    except Conflict as exc:
+        if customer.login_name is None:
+            raise
+        raise await _explain_conflict(
+            uow, exc, store_id=data.store_id, email=email, customer_uuid=customer.uuid
+        ) from None
     return customer
 
 
@@ -199,10 +316,14 @@ async def update_customer(
     customer_uuid: uuid.UUID,
     changes: Mapping[str, Any],
     policy: PasswordPolicy,
+    current_password: str | None = None,
+    require_current_password: bool = False,
 ) -> Customer:
     """Apply ``changes`` (already limited by the caller to what it may change) and return the row.
 
-    A new password or a disabled status ends every session of the customer.
+    A new password or a disabled status ends every session of the customer. With
+    ``require_current_password`` a new password needs ``current_password`` to match the stored
+    one, else ``InvalidInput`` naming ``current_password``.
     Raises ``NotFound``, ``InvalidInput`` and ``Conflict`` like ``register_customer``.
     """
     email = _check_email(changes["email"]) if "email" in changes else None
@@ -214,17 +335,74 @@ async def update_customer(
         if not isinstance(password, str):
             raise InvalidInput.one("password", "Password must be a string")
         check_password(password, policy)
+    verified_hash = None
+    if "password" in changes and require_current_password:
+        verified_hash = await _verify_current_password(
+            uow, hasher, store_id, customer_uuid, current_password
+        )
     new_hash = await hasher.hash(password) if isinstance(password, str) else None
+    try:
+        return await _store_changes(
+            uow,
+            clock,
+            store_id=store_id,
+            customer_uuid=customer_uuid,
+            changes=changes,
+            email=email,
+            new_hash=new_hash,
+            verified_hash=verified_hash,
+        )
+    except Conflict as exc:
+        if changes.get("login_name") is None:
+            raise
+        raise await _explain_conflict(
+            uow, exc, store_id=store_id, email=email, customer_uuid=customer_uuid
+        ) from None
+
+
+async def _verify_current_password(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    current_password: str | None,
+) -> str:
+    """The stored hash, once ``current_password`` has been checked against it."""
+    if not current_password:
+        raise InvalidInput.one(
+            "current_password", "The current password is required to change the password"
+        )
     async with uow:
         customer = await _load(uow, store_id, customer_uuid)
+    # Verify outside the transaction, as sign-in does: no connection waits for the hash.
+    if not (await hasher.verify(customer.password_hash, current_password)).ok:
+        raise InvalidInput.one("current_password", "The current password is not correct")
+    return customer.password_hash
+
+
+async def _store_changes(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    changes: Mapping[str, Any],
+    email: str | None,
+    new_hash: str | None,
+    verified_hash: str | None,
+) -> Customer:
+    async with uow:
+        customer = await _load(uow, store_id, customer_uuid)
+        if verified_hash is not None and customer.password_hash != verified_hash:
+            # The password changed since it was verified: the old one proves nothing now.
+            raise InvalidInput.one("current_password", "The current password is not correct")
         if "group_id" in changes and changes["group_id"] != customer.group_id:
             await _check_group(uow, store_id, changes["group_id"])
             customer.group_id = changes["group_id"]
         if email is not None:
             _apply_email(customer, email)
         _apply_names(customer, changes)
-        for name in TEXT_FIELDS.keys() & changes.keys():
-            setattr(customer, name, changes[name])
+        _apply_profile(customer, changes)
         now = clock.now()
         ends_sessions = new_hash is not None or changes.get("status", 1) != 1
         if new_hash is not None:
