@@ -51,6 +51,14 @@ class Settings(BaseSettings):
     list_max_limit: int = Field(100, ge=1, le=1000)
     db_pool_size: int = Field(10, ge=1)
 
+    # Aimeos JSON:API face.
+    jsonapi_registration_limit: int = Field(
+        3, ge=0, description="accounts per client IP within the window; 0 = no limit"
+    )
+    jsonapi_registration_window_seconds: int = Field(4 * 3600, ge=1)
+    jsonapi_require_old_password: bool = True
+    jsonapi_content_baseurl: str = ""
+
     @field_validator("cookie_secure", mode="before")
     @classmethod
     def _lower(cls, value: object) -> object:

@@ -36,13 +36,14 @@ MAX_POSITION = 2**31 - 1
 STATUSES = range(-2, 2)  # -2 archived, -1 review, 0 disabled, 1 enabled
 
 
+def active(status: int, start: datetime | None, end: datetime | None, now: datetime) -> bool:
+    """Enabled, and ``now`` inside the date window ``start``..``end`` (open ends allowed)."""
+    return status > 0 and (start is None or start <= now) and (end is None or end >= now)
+
+
 def is_active(item: CustomerListItem, now: datetime) -> bool:
-    """Enabled, and ``now`` inside the item's date window (open ends allowed)."""
-    return (
-        item.status > 0
-        and (item.date_start is None or item.date_start <= now)
-        and (item.date_end is None or item.date_end >= now)
-    )
+    """Whether ``item`` is active at ``now`` (see ``active``)."""
+    return active(item.status, item.date_start, item.date_end, now)
 
 
 def _visible(item: CustomerListItem, domains: Collection[str], now: datetime) -> bool:
