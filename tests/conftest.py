@@ -33,6 +33,8 @@ TABLES = (
     "idempotency_record",
     "throttle_counter",
     "customer_order",
+    "customer_property",
+    "customer_list",
     "customer",
     "admin_user",
 )

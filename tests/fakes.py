@@ -23,13 +23,16 @@ from patron.core.entities import (
     Base,
     Customer,
     CustomerAddress,
+    CustomerListItem,
     CustomerOrder,
+    CustomerProperty,
     CustomerSession,
     CustomerToken,
 )
-from patron.core.errors import Conflict, ErrorCode
+from patron.core.errors import Conflict, ErrorCode, InvalidInput
 from patron.core.passwords import Argon2Parameters, PasswordHasher, Verification
 from patron.core.ports import OrderHistory, OrderQueries, OrderRow, UnitOfWork
+from patron.storage.uow import DUPLICATE_LIST_ITEM, DUPLICATE_PROPERTY
 
 START = datetime(2024, 5, 1, 12, 0, 0, tzinfo=UTC)
 CHEAP_ARGON2 = Argon2Parameters(memory_cost=1024, time_cost=1, parallelism=1)
@@ -140,9 +143,18 @@ class FakeCustomers:
         self._uow.customer_tokens.rows[:] = [
             t for t in self._uow.customer_tokens.rows if t.customer_id != customer.customer_id
         ]
+        for repo in (self._uow.properties, self._uow.list_items):
+            repo.rows[:] = [r for r in repo.rows if r.customer_id != customer.customer_id]
 
     async def group_exists(self, store_id: int, group_id: int) -> bool:
         return group_id in self.groups
+
+    async def count_created_from(self, store_id: int, ip: str, *, since: datetime) -> int:
+        return sum(
+            1
+            for c in self.rows
+            if c.store_id == store_id and c.created_ip == ip and c.created_at >= since
+        )
 
 
 class FakeAddresses:
@@ -170,6 +182,16 @@ class FakeAddresses:
     async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None:
         return next(
             (a for a in self.rows if a.customer_id == customer_id and a.uuid == address_uuid),
+            None,
+        )
+
+    async def get_by_id(self, customer_id: int, address_id: int) -> CustomerAddress | None:
+        return next(
+            (
+                a
+                for a in self.rows
+                if a.customer_id == customer_id and a.customer_address_id == address_id
+            ),
             None,
         )
 
@@ -283,6 +305,82 @@ class FakeOrderQueries:
             for o in shown[:limit]
         ]
         return OrderHistory(rows=rows, total=len(shown))
+
+
+_R = TypeVar("_R", CustomerProperty, CustomerListItem)
+
+
+class _FakeOwned(Generic[_R]):
+    """Rows that belong to a customer, with an id column and one unique index."""
+
+    id_column: str
+    duplicate: str
+    field: str
+
+    def __init__(self) -> None:
+        self.rows: list[_R] = []
+        self._next_id = 1
+
+    def key(self, item: _R) -> Hashable:
+        raise NotImplementedError
+
+    def check(self, extra: Sequence[_R] = ()) -> None:
+        _check_unique(
+            [*self.rows, *extra], self.key, lambda: InvalidInput.one(self.field, self.duplicate)
+        )
+
+    async def add(self, item: _R) -> None:
+        self.check([item])
+        setattr(item, self.id_column, self._next_id)
+        self._next_id += 1
+        self.rows.append(item)
+
+    async def get(self, customer_id: int, item_id: int) -> _R | None:
+        return next(
+            (
+                r
+                for r in self.rows
+                if r.customer_id == customer_id and getattr(r, self.id_column) == item_id
+            ),
+            None,
+        )
+
+    async def delete(self, item: _R) -> None:
+        self.rows.remove(item)
+
+
+class FakeProperties(_FakeOwned[CustomerProperty]):
+    """Properties in a list; unique per (customer, type, language, value)."""
+
+    id_column = "customer_property_id"
+    duplicate = DUPLICATE_PROPERTY
+    field = "property"
+
+    def key(self, item: CustomerProperty) -> Hashable:
+        return (item.customer_id, item.type, item.language, item.value)
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerProperty]:
+        return sorted(
+            (r for r in self.rows if r.customer_id == customer_id),
+            key=lambda r: r.customer_property_id,
+        )
+
+
+class FakeListItems(_FakeOwned[CustomerListItem]):
+    """List items in a list; unique per (customer, domain, type, refid)."""
+
+    id_column = "customer_list_id"
+    duplicate = DUPLICATE_LIST_ITEM
+    field = "list_item"
+
+    def key(self, item: CustomerListItem) -> Hashable:
+        return (item.customer_id, item.domain, item.type, item.refid)
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerListItem]:
+        return sorted(
+            (r for r in self.rows if r.customer_id == customer_id),
+            key=lambda r: (r.position, r.customer_list_id),
+        )
 
 
 class FakeAdmins:
@@ -417,6 +515,8 @@ class FakeUnitOfWork:
         self.customers.groups.update(groups)
         self.addresses = FakeAddresses()
         self.orders = FakeOrders()
+        self.properties = FakeProperties()
+        self.list_items = FakeListItems()
         self.admins = FakeAdmins(self)
         self.customer_tokens = FakeTokens()
         self.customer_sessions = FakeCustomerSessions(lambda: self.customers.rows)
@@ -448,6 +548,8 @@ class FakeUnitOfWork:
         self.customers.check()
         self.addresses.check()
         self.orders.check()
+        self.properties.check()
+        self.list_items.check()
         self.admins.check()
         self.customer_tokens.check()
         self.customer_sessions.check()

@@ -29,6 +29,8 @@ from patron.faces.abantecart.routes import router as abantecart_router
 from patron.faces.evershop import errors as evershop_errors
 from patron.faces.evershop.orders import router as evershop_orders_router
 from patron.faces.evershop.routes import router as evershop_router
+from patron.faces.jsonapi import errors as jsonapi_errors
+from patron.faces.jsonapi.routes import router as jsonapi_router
 from patron.settings import Settings
 from patron.storage.counters import RedisCounters
 from patron.storage.db import is_unavailable
@@ -61,11 +63,13 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.state.services = services
     formats = ErrorFormats(default=evershop_errors.error_response)
     formats.register("/index.php", abantecart_errors.error_response)
+    formats.register("/jsonapi", jsonapi_errors.error_response)
     app.state.error_formats = formats
 
     app.include_router(evershop_router)
     app.include_router(evershop_orders_router)
     app.include_router(abantecart_router)
+    app.include_router(jsonapi_router)
     _add_operations_routes(app, services)
     _add_docs(app)
     _add_error_handlers(app, formats)
@@ -121,7 +125,9 @@ def _add_error_handlers(app: FastAPI, formats: ErrorFormats) -> None:
         messages = {404: "Not Found", 405: "Method Not Allowed"}
         message = messages.get(exc.status_code, str(exc.detail))
         response = formats.for_path(request.url.path)(exc.status_code, message)
-        if exc.headers:
+        # A face may answer with another status (Aimeos: 403 for 405); then the headers of the
+        # original status (such as 405's Allow) do not belong to the answer.
+        if exc.headers and response.status_code == exc.status_code:
             response.headers.update(exc.headers)
         return response
 

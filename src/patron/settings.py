@@ -73,6 +73,13 @@ class Settings(BaseSettings):
     abantecart_api_key: SecretStr = SecretStr("")
     abantecart_store_name: str = "Web Store Name"
     abantecart_history_limit: int = Field(20, ge=1, le=1000)
+    # Aimeos JSON:API face.
+    jsonapi_registration_limit: int = Field(
+        3, ge=0, description="accounts per client IP within the window; 0 = no limit"
+    )
+    jsonapi_registration_window_seconds: int = Field(4 * 3600, ge=1)
+    jsonapi_require_old_password: bool = True
+    jsonapi_content_baseurl: str = ""
 
     @field_validator("cookie_secure", mode="before")
     @classmethod

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, text
 
 from patron.cli import alembic_config, upgrade_database
 from patron.core.entities import Base
@@ -58,7 +59,23 @@ async def test_upgrade_is_idempotent_and_at_head(database_url: str) -> None:
         "customer_session",
         "admin_session",
         "customer_token",
+        "customer_property",
+        "customer_list",
     } <= tables
+
+
+def test_the_jsonapi_revision_downgrades_and_upgrades_again(tmp_path: Any) -> None:
+    url = f"sqlite:///{tmp_path / 'down.sqlite3'}"
+    upgrade_database(url)
+    command.downgrade(alembic_config(url), "0001")
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        tables = set(inspect(conn).get_table_names())
+        columns = {c["name"] for c in inspect(conn).get_columns("customer")}
+    engine.dispose()
+    assert not {"customer_property", "customer_list"} & tables
+    assert "city" not in columns
+    upgrade_database(url)
 
 
 def test_upgrade_on_an_empty_sqlite_file(tmp_path: Any) -> None:

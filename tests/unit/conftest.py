@@ -53,13 +53,17 @@ class Register(Protocol):
 def register(
     uow: FakeUnitOfWork, hasher: SpyHasher, clock: FixedClock, password_policy: PasswordPolicy
 ) -> Register:
-    """Register a customer through the real service; keyword arguments go to ``NewCustomer``."""
+    """Register a customer through the real service; keyword arguments go to ``NewCustomer``
+    (``quota`` goes to ``register_customer``)."""
 
     async def _register(
         email: str = "ada@example.com", full_name: str | None = "Ada Lovelace", **kw: Any
     ) -> Customer:
         kw.setdefault("password", PASSWORD)
+        quota = kw.pop("quota", None)
         data = NewCustomer(email=email, full_name=full_name, **kw)
-        return await register_customer(uow, hasher, clock, data=data, policy=password_policy)
+        return await register_customer(
+            uow, hasher, clock, data=data, policy=password_policy, quota=quota
+        )
 
     return _register

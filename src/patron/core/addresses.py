@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import math
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date, datetime
 from typing import Any
 
 from patron.core import normalise
 from patron.core.customers import NewCustomer, ensure_group_exists, new_customer, next_updated_at
 from patron.core.entities import DEFAULT_GROUP_ID, Customer, CustomerAddress
-from patron.core.errors import ErrorCode, FieldProblem, InvalidInput, NotFound
+from patron.core.errors import ErrorCode, FieldProblem, InvalidInput, NotFound, at_entry
 from patron.core.passwords import PasswordHasher, PasswordPolicy
 from patron.core.ports import Clock, UnitOfWork
 
@@ -42,11 +44,35 @@ TEXT_FIELDS: dict[str, int] = {
     "email": 255,
     "website": 255,
     "type": 32,
+    "language": 16,
 }
+MAX_POSITION = 2**31 - 1
 
 
 def _label(name: str) -> str:
     return name.replace("_", " ").capitalize()
+
+
+def _value_problem(name: str, value: object) -> str | None:
+    """The rule broken by a non-text field (None clears it, so it breaks none)."""
+    if value is None:
+        return None
+    if name == "birthday":
+        ok = isinstance(value, date) and not isinstance(value, datetime)
+        return None if ok else "Birthday must be a date"
+    if name == "position":
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            return "Position must be a whole number"
+        return None if value <= MAX_POSITION else f"Position must be at most {MAX_POSITION}"
+    bound = 180 if name == "longitude" else 90
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"{_label(name)} must be a number"
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        return f"{_label(name)} must be between -{bound} and {bound}"
+    return None
+
+
+VALUE_FIELDS = ("longitude", "latitude", "birthday", "position")
 
 
 def _check(
@@ -75,6 +101,10 @@ def _check(
         problems.append(FieldProblem("country", "Country must be a two-letter ISO 3166-1 code"))
     if "is_default" in fields and not isinstance(fields["is_default"], bool):
         problems.append(FieldProblem("is_default", "Is default must be a boolean"))
+    for name in VALUE_FIELDS:
+        problem = _value_problem(name, fields.get(name))
+        if problem:
+            problems.append(FieldProblem(name, problem))
     if problems:
         raise InvalidInput(problems, message=", ".join(p.message for p in problems))
 
@@ -87,6 +117,10 @@ def _apply(address: CustomerAddress, fields: Mapping[str, Any]) -> None:
     for name in TEXT_FIELDS.keys() & fields.keys():
         value = fields[name]
         setattr(address, name, value.upper() if name == "country" and value else value)
+    for name in VALUE_FIELDS:
+        if name in fields:
+            value = fields[name]
+            setattr(address, name, 0 if name == "position" and value is None else value)
     if "full_name" in fields and not ({"first_name", "last_name"} & fields.keys()):
         address.first_name, address.last_name = normalise.split_full_name(fields["full_name"])
     elif "full_name" not in fields and ({"first_name", "last_name"} & fields.keys()):
@@ -178,6 +212,92 @@ async def delete_address(
         await uow.addresses.delete(address)
         await uow.commit()
     return customer, address
+
+
+async def add_addresses(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    entries: Sequence[Mapping[str, Any]],
+    required: Mapping[str, str] = REQUIRED,
+) -> list[CustomerAddress]:
+    """Add every entry in one transaction and return all addresses of the customer afterwards.
+
+    ``required`` maps the fields a new address must have to the message when one is missing.
+    Raises ``NotFound`` for an unknown customer and ``InvalidInput`` (with ``meta["index"]``
+    naming the entry) for missing or bad fields; nothing is added then.
+    """
+    for index, fields in enumerate(entries):
+        try:
+            _check(fields, creating=True, required=required)
+        except InvalidInput as exc:
+            raise at_entry(index, exc) from None
+    now = clock.now().replace(microsecond=0)
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        for fields in entries:
+            address = CustomerAddress(
+                uuid=uuid.uuid4(),
+                store_id=store_id,
+                customer_id=customer.customer_id,
+                is_default=False,
+                position=0,
+                created_at=now,
+                updated_at=now,
+            )
+            _apply(address, fields)
+            await uow.addresses.add(address)
+        found = list(await uow.addresses.list_for(customer.customer_id))
+        await uow.commit()
+    return found
+
+
+async def change_address(
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    address_id: int,
+    fields: Mapping[str, Any],
+    required: Mapping[str, str] = REQUIRED,
+) -> CustomerAddress:
+    """Change some fields of the address ``address_id`` of this customer, found by its number.
+
+    Raises ``NotFound(address_not_found)`` when this customer has no such address (another
+    customer's address included) and ``InvalidInput`` for bad fields.
+    """
+    _check(fields, creating=False, required=required)
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        address = await uow.addresses.get_by_id(customer.customer_id, address_id)
+        if address is None:
+            raise NotFound("Address not found", code=ErrorCode.address_not_found)
+        _apply(address, fields)
+        address.updated_at = next_updated_at(address.updated_at, clock.now())
+        await uow.commit()
+    return address
+
+
+async def remove_addresses(
+    uow: UnitOfWork, *, store_id: int, customer_uuid: uuid.UUID, address_ids: Collection[int]
+) -> int:
+    """Remove those of ``address_ids`` that belong to this customer; others are skipped.
+
+    Returns how many were removed. Raises ``NotFound`` for an unknown customer.
+    """
+    removed = 0
+    async with uow:
+        customer = await _owner(uow, store_id, customer_uuid)
+        for address_id in dict.fromkeys(address_ids):
+            address = await uow.addresses.get_by_id(customer.customer_id, address_id)
+            if address is not None:
+                await uow.addresses.delete(address)
+                removed += 1
+        await uow.commit()
+    return removed
 
 
 async def register_with_address(

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from patron.core import normalise
 from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
-from patron.core.errors import ErrorCode, InvalidInput, NotFound, PreconditionFailed
+from patron.core.errors import (
+    Conflict,
+    ErrorCode,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    PreconditionFailed,
+)
 from patron.core.passwords import PasswordHasher, PasswordPolicy, check_password
 from patron.core.ports import (
     AddressRow,
@@ -39,10 +47,27 @@ TEXT_FIELDS: dict[str, int] = {
     "website": MAX_TEXT,
     "language": 16,
     "label": MAX_TEXT,
+    "address_1": MAX_TEXT,
+    "address_2": MAX_TEXT,
+    "address_3": MAX_TEXT,
+    "postcode": 64,
+    "city": MAX_TEXT,
+    "province": MAX_TEXT,
 }
+# Profile fields that are not free text: each has its own rule in ``_check_value``.
+VALUE_FIELDS = ("country", "birthday", "longitude", "latitude", "login_name")
+LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
+QUOTA_REACHED = "Temporary limit reached"
 REGISTER = "register"
 VERSION_MISMATCH = "The customer has changed since it was read"
-LABELS = {"full_name": "Full name", "email": "Email", "login_name": "Login name"}
+
+
+@dataclass(frozen=True)
+class RegistrationQuota:
+    """At most ``limit`` new accounts per client IP within ``window`` (0 = no limit)."""
+
+    limit: int = 3
+    window: timedelta = timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -56,9 +81,9 @@ class NewCustomer:
     status: int = 1
     group_id: int = DEFAULT_GROUP_ID
     created_ip: str | None = None
-    profile: Mapping[str, Any] = field(default_factory=dict)
     login_name: str | None = None
     newsletter: bool = False
+    profile: Mapping[str, Any] = field(default_factory=dict)
 
 
 def _label(name: str) -> str:
@@ -131,38 +156,117 @@ def _apply_email(customer: Customer, email: str) -> None:
     customer.login_key = normalise.login_key(customer.login_name, email)
 
 
-def _check_login_name(login_name: object) -> None:
-    if login_name is not None:
-        _check_text("login_name", login_name, MAX_TEXT, required=True)
+def is_country(code: str) -> bool:
+    """True for the shape of an ISO 3166-1 alpha-2 code (two ASCII letters, any case)."""
+    return len(code) == 2 and code.isascii() and code.isalpha()
 
 
-def _apply_login_name(customer: Customer, login_name: str | None) -> None:
-    customer.login_name = login_name
-    customer.login_key = normalise.login_key(login_name, customer.email)
+def _check_coordinate(name: str, value: object, bound: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InvalidInput.one(name, f"{_label(name)} must be a number")
+    if not math.isfinite(value) or not -bound <= value <= bound:
+        raise InvalidInput.one(name, f"{_label(name)} must be between -{bound} and {bound}")
+
+
+def _check_login_name(value: object) -> None:
+    _check_text("login_name", value, MAX_TEXT, required=True)
+    if any(char.isspace() or not char.isprintable() for char in str(value)):
+        raise InvalidInput.one("login_name", "Login name must not contain spaces")
+
+
+def _check_value(name: str, value: object) -> None:
+    """The rules of the profile fields that are not free text; None always clears."""
+    if value is None:
+        return
+    if name == "country" and not (isinstance(value, str) and is_country(value)):
+        raise InvalidInput.one("country", "Country must be a two-letter ISO 3166-1 code")
+    if name == "birthday" and not (isinstance(value, date) and not isinstance(value, datetime)):
+        raise InvalidInput.one("birthday", "Birthday must be a date")
+    if name in ("longitude", "latitude"):
+        _check_coordinate(name, value, 180 if name == "longitude" else 90)
+    if name == "login_name":
+        _check_login_name(value)
 
 
 def _check_profile(profile: Mapping[str, Any]) -> None:
     for name, value in profile.items():
         if name in TEXT_FIELDS:
             _check_text(name, value, TEXT_FIELDS[name])
+        elif name in VALUE_FIELDS:
+            _check_value(name, value)
         elif name == "full_name":
             _check_text(name, value, MAX_TEXT, required=True)
 
 
-async def new_customer(
-    hasher: PasswordHasher, clock: Clock, *, data: NewCustomer, policy: PasswordPolicy
-) -> Customer:
-    """Check ``data`` and build the account with its password hashed, not yet stored.
+def _apply_login_name(customer: Customer, login_name: str | None) -> None:
+    """A login name equal to the email is stored as NULL: "follow the email" (DECISIONS)."""
+    if login_name is not None and normalise.fold(login_name.strip()) == customer.email_key:
+        login_name = None
+    customer.login_name = login_name
+    customer.login_key = normalise.login_key(login_name, customer.email)
 
-    Raises ``InvalidInput`` for a bad email, name, login name, password or status.
+
+def _apply_profile(customer: Customer, profile: Mapping[str, Any]) -> None:
+    """Store the profile fields ``profile`` names (names and email are applied elsewhere)."""
+    for name in TEXT_FIELDS.keys() & profile.keys():
+        setattr(customer, name, profile[name])
+    for name in ("birthday", "longitude", "latitude"):
+        if name in profile:
+            setattr(customer, name, profile[name])
+    if "country" in profile:
+        customer.country = profile["country"].upper() if profile["country"] else None
+    if "login_name" in profile:
+        _apply_login_name(customer, profile["login_name"])
+
+
+async def _check_quota(
+    uow: UnitOfWork, clock: Clock, *, store_id: int, ip: str | None, quota: RegistrationQuota
+) -> None:
+    """Refuse a registration when ``ip`` created ``quota.limit`` accounts within the window."""
+    if ip is None or quota.limit <= 0:
+        return
+    async with uow:
+        count = await uow.customers.count_created_from(
+            store_id, ip, since=clock.now() - quota.window
+        )
+    if count >= quota.limit:
+        raise PermissionDenied(QUOTA_REACHED, code=ErrorCode.registration_quota_reached)
+
+
+async def _explain_conflict(
+    uow: UnitOfWork, exc: Conflict, *, store_id: int, email: str | None, customer_uuid: uuid.UUID
+) -> Conflict:
+    """Say whether the email or the login name is taken, when a write set a login name.
+
+    The unique indexes decide; this read only picks the message for the answer. ``email`` is
+    None when the write kept the email, which then cannot be the one in conflict.
     """
+    if email is not None:
+        async with uow:
+            other = await uow.customers.get_by_email_key(store_id, normalise.email_key(email))
+        if other is not None and other.uuid != customer_uuid:
+            return exc
+    return Conflict(
+        "Login name is already used", code=ErrorCode.login_name_taken, field="login_name"
+    )
+
+
+def _check_new(data: NewCustomer, policy: PasswordPolicy) -> str:
+    """Check a registration's input; returns the cleaned email."""
     email = _check_email(data.email)
     if data.full_name is not None:
         _check_text("full_name", data.full_name, MAX_TEXT, required=True)
+    if data.login_name is not None:
+        _check_login_name(data.login_name)
+    if not isinstance(data.newsletter, bool):
+        raise InvalidInput.one("newsletter", "Newsletter must be a boolean")
     _check_profile(data.profile)
-    _check_login_name(data.login_name)
     check_password(data.password, policy)
     _check_status(data.status)
+    return email
+
+
+async def _build(hasher: PasswordHasher, clock: Clock, data: NewCustomer, email: str) -> Customer:
     password_hash = await hasher.hash(data.password)
     now = clock.now().replace(microsecond=0)
     customer = Customer(
@@ -170,7 +274,7 @@ async def new_customer(
         store_id=data.store_id,
         status=data.status,
         group_id=data.group_id,
-        login_name=data.login_name,
+        login_name=None,
         password_hash=password_hash,
         meta_data={},
         newsletter=data.newsletter,
@@ -183,10 +287,20 @@ async def new_customer(
     if data.full_name is not None:
         names["full_name"] = data.full_name
     _apply_names(customer, names)
-    for name, value in data.profile.items():
-        if name in TEXT_FIELDS:
-            setattr(customer, name, value)
+    _apply_profile(customer, data.profile)
+    if data.login_name is not None:
+        _apply_login_name(customer, data.login_name)
     return customer
+
+
+async def new_customer(
+    hasher: PasswordHasher, clock: Clock, *, data: NewCustomer, policy: PasswordPolicy
+) -> Customer:
+    """Check ``data`` and build the account with its password hashed, not yet stored.
+
+    Raises ``InvalidInput`` for a bad email, name, login name, profile field, password or status.
+    """
+    return await _build(hasher, clock, data, _check_new(data, policy))
 
 
 async def register_customer(
@@ -196,24 +310,38 @@ async def register_customer(
     *,
     data: NewCustomer,
     policy: PasswordPolicy,
+    quota: RegistrationQuota | None = None,
     throttle: Throttle | None = None,
 ) -> Customer:
     """Create an account and return it.
 
-    Raises ``InvalidInput`` for a bad email, name, password, status or group, and
-    ``Conflict(email_already_registered)`` when the email (or login name) is taken in that
-    store. With a ``throttle``, every attempt counts against the client address
-    (``TooManyAttempts``).
+    Raises ``InvalidInput`` for a bad email, name, profile field, password, status or group,
+    ``Conflict(email_already_registered)`` when the email is taken in that store (or
+    ``login_name_taken`` for a login name), and ``PermissionDenied(registration_quota_reached)``
+    when ``quota`` is given and ``data.created_ip`` has used it up (counted from stored accounts,
+    so it survives restarts). With a ``throttle``, every attempt counts against the client
+    address (``TooManyAttempts``).
     """
     if throttle is not None:
         await throttle.check(REGISTER, account=None, ip=data.created_ip)
         await throttle.failed(REGISTER, account=None, ip=data.created_ip)
-    customer = await new_customer(hasher, clock, data=data, policy=policy)
-    async with uow:
-        if data.group_id != DEFAULT_GROUP_ID:
-            await ensure_group_exists(uow, data.store_id, data.group_id)
-        await uow.customers.add(customer)
-        await uow.commit()
+    email = _check_new(data, policy)
+    if quota is not None:
+        # Before hashing: a client over its quota must not cost a hash per attempt.
+        await _check_quota(uow, clock, store_id=data.store_id, ip=data.created_ip, quota=quota)
+    customer = await _build(hasher, clock, data, email)
+    try:
+        async with uow:
+            if data.group_id != DEFAULT_GROUP_ID:
+                await ensure_group_exists(uow, data.store_id, data.group_id)
+            await uow.customers.add(customer)
+            await uow.commit()
+    except Conflict as exc:
+        if customer.login_name is None:
+            raise
+        raise await _explain_conflict(
+            uow, exc, store_id=data.store_id, email=email, customer_uuid=customer.uuid
+        ) from None
     return customer
 
 
@@ -262,19 +390,21 @@ async def update_customer(
     customer_uuid: uuid.UUID,
     changes: Mapping[str, Any],
     policy: PasswordPolicy,
+    current_password: str | None = None,
+    require_current_password: bool = False,
     expected_versions: frozenset[int] | None = None,
 ) -> Customer:
     """Apply ``changes`` (already limited by the caller to what it may change) and return the row.
 
     A new password or a disabled status ends every session of the customer. With
-    ``expected_versions`` (a client's If-Match) the change applies only to one of them, else
-    ``PreconditionFailed``; without it, a change that races another is simply tried again.
+    ``require_current_password`` a new password needs ``current_password`` to match the stored
+    one, else ``InvalidInput`` naming ``current_password``. With ``expected_versions`` (a
+    client's If-Match) the change applies only to one of them, else ``PreconditionFailed``;
+    without it, a change that races another is simply tried again.
     Raises ``NotFound``, ``InvalidInput`` and ``Conflict`` like ``register_customer``.
     """
     email = _check_email(changes["email"]) if "email" in changes else None
     _check_profile(changes)
-    if "login_name" in changes:
-        _check_login_name(changes["login_name"])
     if "newsletter" in changes and not isinstance(changes["newsletter"], bool):
         raise InvalidInput.one("newsletter", "Newsletter must be a boolean")
     if "status" in changes:
@@ -284,26 +414,59 @@ async def update_customer(
         if not isinstance(password, str):
             raise InvalidInput.one("password", "Password must be a string")
         check_password(password, policy)
+    verified_hash = None
+    if "password" in changes and require_current_password:
+        verified_hash = await _verify_current_password(
+            uow, hasher, store_id, customer_uuid, current_password
+        )
     new_hash = await hasher.hash(password) if isinstance(password, str) else None
-    for attempt in range(3):
-        try:
-            return await _write_changes(
-                uow,
-                clock,
-                store_id=store_id,
-                customer_uuid=customer_uuid,
-                changes=changes,
-                email=email,
-                new_hash=new_hash,
-                expected_versions=expected_versions,
-            )
-        except PreconditionFailed:
-            if expected_versions is not None or attempt == 2:
-                raise
-    raise AssertionError("unreachable")  # pragma: no cover
+    try:
+        for attempt in range(3):
+            try:
+                return await _store_changes(
+                    uow,
+                    clock,
+                    store_id=store_id,
+                    customer_uuid=customer_uuid,
+                    changes=changes,
+                    email=email,
+                    new_hash=new_hash,
+                    verified_hash=verified_hash,
+                    expected_versions=expected_versions,
+                )
+            except PreconditionFailed:
+                if expected_versions is not None or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+    except Conflict as exc:
+        if changes.get("login_name") is None:
+            raise
+        raise await _explain_conflict(
+            uow, exc, store_id=store_id, email=email, customer_uuid=customer_uuid
+        ) from None
 
 
-async def _write_changes(
+async def _verify_current_password(
+    uow: UnitOfWork,
+    hasher: PasswordHasher,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    current_password: str | None,
+) -> str:
+    """The stored hash, once ``current_password`` has been checked against it."""
+    if not current_password:
+        raise InvalidInput.one(
+            "current_password", "The current password is required to change the password"
+        )
+    async with uow:
+        customer = await _load(uow, store_id, customer_uuid)
+    # Verify outside the transaction, as sign-in does: no connection waits for the hash.
+    if not (await hasher.verify(customer.password_hash, current_password)).ok:
+        raise InvalidInput.one("current_password", "The current password is not correct")
+    return customer.password_hash
+
+
+async def _store_changes(
     uow: UnitOfWork,
     clock: Clock,
     *,
@@ -312,24 +475,25 @@ async def _write_changes(
     changes: Mapping[str, Any],
     email: str | None,
     new_hash: str | None,
+    verified_hash: str | None,
     expected_versions: frozenset[int] | None,
 ) -> Customer:
     async with uow:
         customer = await _load(uow, store_id, customer_uuid, lock=True)
         if expected_versions is not None and customer.version not in expected_versions:
             raise PreconditionFailed(VERSION_MISMATCH)
+        if verified_hash is not None and customer.password_hash != verified_hash:
+            # The password changed since it was verified: the old one proves nothing now.
+            raise InvalidInput.one("current_password", "The current password is not correct")
         if "group_id" in changes and changes["group_id"] != customer.group_id:
             await ensure_group_exists(uow, store_id, changes["group_id"])
             customer.group_id = changes["group_id"]
-        if "login_name" in changes:
-            _apply_login_name(customer, changes["login_name"])
         if email is not None:
             _apply_email(customer, email)
+        _apply_names(customer, changes)
+        _apply_profile(customer, changes)
         if "newsletter" in changes:
             customer.newsletter = changes["newsletter"]
-        _apply_names(customer, changes)
-        for name in TEXT_FIELDS.keys() & changes.keys():
-            setattr(customer, name, changes[name])
         now = clock.now()
         ends_sessions = new_hash is not None or changes.get("status", 1) != 1
         if new_hash is not None:

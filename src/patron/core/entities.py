@@ -125,6 +125,16 @@ class Customer(Base):
     birthday: Mapped[date | None] = mapped_column(Date)
     language: Mapped[str | None] = mapped_column(String(16))
     country: Mapped[str | None] = mapped_column(String(2))
+    # The customer's own (billing) address, which Aimeos keeps on the customer record itself;
+    # delivery addresses of every face live in ``customer_address``.
+    address_1: Mapped[str | None] = mapped_column(String(255))
+    address_2: Mapped[str | None] = mapped_column(String(255))
+    address_3: Mapped[str | None] = mapped_column(String(255))
+    postcode: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(255))
+    province: Mapped[str | None] = mapped_column(String(255))
+    longitude: Mapped[float | None]
+    latitude: Mapped[float | None]
     newsletter: Mapped[bool] = mapped_column(Boolean, default=False)
     label: Mapped[str | None] = mapped_column(String(255))
     meta_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -183,9 +193,72 @@ class CustomerAddress(Base):
     longitude: Mapped[float | None]
     latitude: Mapped[float | None]
     birthday: Mapped[date | None] = mapped_column(Date)
+    language: Mapped[str | None] = mapped_column(String(16))
     type: Mapped[str | None] = mapped_column(String(32))
     position: Mapped[int] = mapped_column(Integer, default=0)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CustomerProperty(Base):
+    """A key/language/value pair stored for a customer (Aimeos' customer properties)."""
+
+    __tablename__ = "customer_property"
+    __table_args__ = (
+        # One row per (customer, type, language, value); it also serves lookups by customer.
+        Index(
+            "uq_customer_property_customer_id_type_language_value",
+            "customer_id",
+            "type",
+            "language",
+            "value",
+            unique=True,
+        ),
+    )
+
+    customer_property_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    type: Mapped[str] = mapped_column(String(64))
+    # "" means "every language": a NULL would escape the unique index.
+    language: Mapped[str] = mapped_column(String(16), default="")
+    value: Mapped[str] = mapped_column(String(255), default="")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class CustomerListItem(Base):
+    """A link from a customer to an item of another domain: favourites, watch list and the like."""
+
+    __tablename__ = "customer_list"
+    __table_args__ = (
+        # The same item is linked at most once per customer, domain and list type.
+        Index(
+            "uq_customer_list_customer_id_domain_type_refid",
+            "customer_id",
+            "domain",
+            "type",
+            "refid",
+            unique=True,
+        ),
+    )
+
+    customer_list_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    customer_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("customer.customer_id", ondelete="CASCADE")
+    )
+    domain: Mapped[str] = mapped_column(String(32))
+    refid: Mapped[str] = mapped_column(String(36))
+    type: Mapped[str] = mapped_column(String(64), default="default")
+    config: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    date_start: Mapped[datetime | None]
+    date_end: Mapped[datetime | None]
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[int] = mapped_column(SmallInteger, default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 
 class ErrorCode(StrEnum):
@@ -18,6 +19,8 @@ class ErrorCode(StrEnum):
     address_not_found = "address_not_found"
     session_not_found = "session_not_found"
     order_not_found = "order_not_found"
+    property_not_found = "property_not_found"
+    list_item_not_found = "list_item_not_found"
     group_not_found = "group_not_found"
     admin_not_found = "admin_not_found"
     email_already_registered = "email_already_registered"
@@ -31,6 +34,7 @@ class ErrorCode(StrEnum):
     idempotency_key_reused = "idempotency_key_reused"
     idempotency_in_progress = "idempotency_in_progress"
     too_many_attempts = "too_many_attempts"
+    registration_quota_reached = "registration_quota_reached"
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,15 @@ class DomainError(Exception):
         self.code = code or self.default_code
         self.field = field
         self.meta = meta or {}
+
+
+_E = TypeVar("_E", bound=DomainError)
+
+
+def at_entry(index: int, exc: _E) -> _E:
+    """Mark ``exc`` as caused by entry ``index`` (from 0) of a batch, in ``meta["index"]``."""
+    exc.meta["index"] = index
+    return exc
 
 
 class NotFound(DomainError):

@@ -6,19 +6,21 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from types import TracebackType
-from typing import Protocol, Self, TypeVar
+from typing import Any, Protocol, Self, TypeVar
 
 from patron.core.entities import (
     AdminSession,
     AdminUser,
     Customer,
     CustomerAddress,
+    CustomerListItem,
     CustomerOrder,
+    CustomerProperty,
     CustomerSession,
     CustomerToken,
     IdempotencyRecord,
@@ -46,6 +48,9 @@ class CustomerRepository(Protocol):
     async def get_by_login_key(self, store_id: int, login_key: str) -> Customer | None: ...
     async def delete(self, customer: Customer) -> None: ...
     async def group_exists(self, store_id: int, group_id: int) -> bool: ...
+    async def count_created_from(self, store_id: int, ip: str, *, since: datetime) -> int:
+        """How many accounts of the store were created from ``ip`` at or after ``since``."""
+        ...
 
 
 class AddressRepository(Protocol):
@@ -53,6 +58,7 @@ class AddressRepository(Protocol):
 
     async def add(self, address: CustomerAddress) -> None: ...
     async def get(self, customer_id: int, address_uuid: uuid.UUID) -> CustomerAddress | None: ...
+    async def get_by_id(self, customer_id: int, address_id: int) -> CustomerAddress | None: ...
     async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]: ...
     async def clear_default(self, customer_id: int) -> None: ...
     async def delete(self, address: CustomerAddress) -> None: ...
@@ -98,6 +104,24 @@ class OrderRepository(Protocol):
     async def delete(self, order: CustomerOrder) -> None: ...
 
 
+class PropertyRepository(Protocol):
+    """Key/language/value properties of customers."""
+
+    async def add(self, item: CustomerProperty) -> None: ...
+    async def get(self, customer_id: int, property_id: int) -> CustomerProperty | None: ...
+    async def list_for(self, customer_id: int) -> Sequence[CustomerProperty]: ...
+    async def delete(self, item: CustomerProperty) -> None: ...
+
+
+class ListItemRepository(Protocol):
+    """List items (favourites, watch list...) of customers."""
+
+    async def add(self, item: CustomerListItem) -> None: ...
+    async def get(self, customer_id: int, list_id: int) -> CustomerListItem | None: ...
+    async def list_for(self, customer_id: int) -> Sequence[CustomerListItem]: ...
+    async def delete(self, item: CustomerListItem) -> None: ...
+
+
 class AdminRepository(Protocol):
     """Admin users."""
 
@@ -138,6 +162,10 @@ class UnitOfWork(Protocol):
     def addresses(self) -> AddressRepository: ...
     @property
     def orders(self) -> OrderRepository: ...
+    @property
+    def properties(self) -> PropertyRepository: ...
+    @property
+    def list_items(self) -> ListItemRepository: ...
     @property
     def admins(self) -> AdminRepository: ...
     @property
@@ -262,3 +290,20 @@ class OrderQueries(Protocol):
     async def history(self, customer_id: int, *, limit: int) -> OrderHistory:
         """Orders with a status above 0, newest order id first, and their count."""
         ...
+
+
+@dataclass(frozen=True)
+class SubItems:
+    """A customer's addresses, properties and list items as column mappings (oldest first)."""
+
+    addresses: Sequence[Mapping[str, Any]] = ()
+    properties: Sequence[Mapping[str, Any]] = ()
+    list_items: Sequence[Mapping[str, Any]] = ()
+
+
+class SubItemQueries(Protocol):
+    """Read-only paths for what hangs off one customer, one connection per call."""
+
+    async def sub_items(
+        self, customer_id: int, *, addresses: bool, properties: bool, list_items: bool
+    ) -> SubItems: ...

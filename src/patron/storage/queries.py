@@ -10,7 +10,13 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from patron.core import normalise
-from patron.core.entities import Customer, CustomerAddress, CustomerOrder
+from patron.core.entities import (
+    Customer,
+    CustomerAddress,
+    CustomerListItem,
+    CustomerOrder,
+    CustomerProperty,
+)
 from patron.core.ports import (
     AddressRow,
     CustomerFilter,
@@ -18,6 +24,7 @@ from patron.core.ports import (
     CustomerRow,
     OrderHistory,
     OrderRow,
+    SubItems,
 )
 
 _C = Customer.__table__.c
@@ -184,3 +191,47 @@ class SqlOrderQueries:
             total = (await conn.execute(_HISTORY_COUNT, params)).scalar_one()
             rows: Sequence[Any] = (await conn.execute(_HISTORY, params)).all() if total else []
         return OrderHistory(rows=[OrderRow(*row) for row in rows], total=int(total))
+
+
+_P = CustomerProperty.__table__.c
+_L = CustomerListItem.__table__.c
+_ALL_ADDRESSES = (
+    select(*CustomerAddress.__table__.columns)
+    .where(_A.customer_id == bindparam("customer_id"))
+    .order_by(_A.customer_address_id)
+)
+_ALL_PROPERTIES = (
+    select(*CustomerProperty.__table__.columns)
+    .where(_P.customer_id == bindparam("customer_id"))
+    .order_by(_P.customer_property_id)
+)
+_ALL_LIST_ITEMS = (
+    select(*CustomerListItem.__table__.columns)
+    .where(_L.customer_id == bindparam("customer_id"))
+    .order_by(_L.position, _L.customer_list_id)
+)
+
+
+class SqlSubItemQueries:
+    """Addresses, properties and list items of one customer, straight off the engine."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+
+    async def sub_items(
+        self, customer_id: int, *, addresses: bool, properties: bool, list_items: bool
+    ) -> SubItems:
+        if not (addresses or properties or list_items):
+            return SubItems()
+        params = {"customer_id": customer_id}
+        found: dict[str, Sequence[Any]] = {}
+        async with self._engine.connect() as conn:
+            for key, wanted, stmt in (
+                ("addresses", addresses, _ALL_ADDRESSES),
+                ("properties", properties, _ALL_PROPERTIES),
+                ("list_items", list_items, _ALL_LIST_ITEMS),
+            ):
+                if wanted:
+                    result = await conn.execute(stmt, params)
+                    found[key] = [row._mapping for row in result]
+        return SubItems(**found)

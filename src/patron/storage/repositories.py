@@ -17,7 +17,9 @@ from patron.core.entities import (
     Customer,
     CustomerAddress,
     CustomerGroup,
+    CustomerListItem,
     CustomerOrder,
+    CustomerProperty,
     CustomerSession,
     CustomerToken,
     IdempotencyRecord,
@@ -62,6 +64,16 @@ class SqlCustomers:
         await self._s.delete(customer)
         await self._s.flush()
 
+    async def count_created_from(self, store_id: int, ip: str, *, since: datetime) -> int:
+        count = await self._s.scalar(
+            select(func.count()).where(
+                Customer.created_ip == ip,
+                Customer.created_at >= since,
+                Customer.store_id == store_id,
+            )
+        )
+        return int(count or 0)
+
     async def group_exists(self, store_id: int, group_id: int) -> bool:
         found = await self._s.scalar(
             select(CustomerGroup.customer_group_id).where(
@@ -88,6 +100,14 @@ class SqlAddresses:
             )
         )
 
+    async def get_by_id(self, customer_id: int, address_id: int) -> CustomerAddress | None:
+        return await self._s.scalar(
+            select(CustomerAddress).where(
+                CustomerAddress.customer_address_id == address_id,
+                CustomerAddress.customer_id == customer_id,
+            )
+        )
+
     async def list_for(self, customer_id: int) -> Sequence[CustomerAddress]:
         rows = await self._s.scalars(
             select(CustomerAddress)
@@ -106,6 +126,68 @@ class SqlAddresses:
 
     async def delete(self, address: CustomerAddress) -> None:
         await self._s.delete(address)
+        await self._s.flush()
+
+
+class SqlProperties:
+    """Customer properties in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, item: CustomerProperty) -> None:
+        self._s.add(item)
+        await self._s.flush()
+
+    async def get(self, customer_id: int, property_id: int) -> CustomerProperty | None:
+        return await self._s.scalar(
+            select(CustomerProperty).where(
+                CustomerProperty.customer_property_id == property_id,
+                CustomerProperty.customer_id == customer_id,
+            )
+        )
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerProperty]:
+        rows = await self._s.scalars(
+            select(CustomerProperty)
+            .where(CustomerProperty.customer_id == customer_id)
+            .order_by(CustomerProperty.customer_property_id)
+        )
+        return rows.all()
+
+    async def delete(self, item: CustomerProperty) -> None:
+        await self._s.delete(item)
+        await self._s.flush()
+
+
+class SqlListItems:
+    """Customer list items in the database, in list order (position, then age)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, item: CustomerListItem) -> None:
+        self._s.add(item)
+        await self._s.flush()
+
+    async def get(self, customer_id: int, list_id: int) -> CustomerListItem | None:
+        return await self._s.scalar(
+            select(CustomerListItem).where(
+                CustomerListItem.customer_list_id == list_id,
+                CustomerListItem.customer_id == customer_id,
+            )
+        )
+
+    async def list_for(self, customer_id: int) -> Sequence[CustomerListItem]:
+        rows = await self._s.scalars(
+            select(CustomerListItem)
+            .where(CustomerListItem.customer_id == customer_id)
+            .order_by(CustomerListItem.position, CustomerListItem.customer_list_id)
+        )
+        return rows.all()
+
+    async def delete(self, item: CustomerListItem) -> None:
+        await self._s.delete(item)
         await self._s.flush()
 
 

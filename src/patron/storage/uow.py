@@ -21,11 +21,16 @@ from patron.storage.repositories import (
     SqlCustomers,
     SqlCustomerSessions,
     SqlIdempotency,
+    SqlListItems,
     SqlOrders,
+    SqlProperties,
     SqlTokens,
 )
 
 STALE = "The customer was changed by another request; read it again"
+DUPLICATE_PROPERTY = "The customer already has this property"
+DUPLICATE_LIST_ITEM = "The customer already has this item in that list"
+
 _CONFLICTS: tuple[tuple[str, ErrorCode, str], ...] = (
     ("email_key", ErrorCode.email_already_registered, "Email is already used"),
     ("login_key", ErrorCode.email_already_registered, "Email is already used"),
@@ -36,6 +41,12 @@ _CONFLICTS: tuple[tuple[str, ErrorCode, str], ...] = (
 def translate_integrity_error(exc: IntegrityError) -> Exception:
     """Map a known unique or foreign-key violation to a domain error; others pass through."""
     text = str(exc.orig)
+    # Checked first: these tables' names contain "customer_", and a foreign-key failure on them
+    # must not read as a duplicate, hence the "unique" test.
+    if "unique" in text.lower() and "customer_property" in text:
+        return InvalidInput.one("property", DUPLICATE_PROPERTY)
+    if "unique" in text.lower() and "customer_list" in text:
+        return InvalidInput.one("list_item", DUPLICATE_LIST_ITEM)
     if "admin_user" in text and ("email" in text):
         return Conflict(_CONFLICTS[2][2], code=_CONFLICTS[2][1])
     for marker, code, message in _CONFLICTS[:2]:
@@ -52,6 +63,8 @@ class SqlUnitOfWork:
     customers: SqlCustomers
     addresses: SqlAddresses
     orders: SqlOrders
+    properties: SqlProperties
+    list_items: SqlListItems
     admins: SqlAdmins
     customer_tokens: SqlTokens
     idempotency: SqlIdempotency
@@ -68,6 +81,8 @@ class SqlUnitOfWork:
         self.customers = SqlCustomers(session)
         self.addresses = SqlAddresses(session)
         self.orders = SqlOrders(session)
+        self.properties = SqlProperties(session)
+        self.list_items = SqlListItems(session)
         self.admins = SqlAdmins(session)
         self.customer_tokens = SqlTokens(session)
         self.idempotency = SqlIdempotency(session)

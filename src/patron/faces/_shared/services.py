@@ -19,7 +19,7 @@ from patron.mail import MailSettings, TemplateMailer
 from patron.settings import Settings
 from patron.storage.counters import RedisCounters, SqlCounters
 from patron.storage.db import make_engine, make_sessionmaker
-from patron.storage.queries import SqlCustomerQueries, SqlOrderQueries
+from patron.storage.queries import SqlCustomerQueries, SqlOrderQueries, SqlSubItemQueries
 from patron.storage.uow import SqlUnitOfWork
 
 
@@ -47,6 +47,7 @@ class Services:
     recovery: RecoveryPolicy
     throttle: Throttle
     order_queries: SqlOrderQueries
+    sub_items: SqlSubItemQueries
 
     @classmethod
     def build(cls, settings: Settings) -> Services:
@@ -100,6 +101,7 @@ class Services:
                 secret=hmac.new(secret.encode(), b"patron throttle keys", hashlib.sha256).digest(),
             ),
             order_queries=SqlOrderQueries(engine),
+            sub_items=SqlSubItemQueries(engine),
         )
 
     def uow(self) -> SqlUnitOfWork:
