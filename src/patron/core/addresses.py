@@ -9,11 +9,18 @@ from datetime import date, datetime
 from typing import Any
 
 from patron.core import normalise
-from patron.core.customers import NewCustomer, ensure_group_exists, new_customer, next_updated_at
+from patron.core.customers import (
+    NewCustomer,
+    count_registration,
+    ensure_group_exists,
+    new_customer,
+    next_updated_at,
+)
 from patron.core.entities import DEFAULT_GROUP_ID, Customer, CustomerAddress
 from patron.core.errors import ErrorCode, FieldProblem, InvalidInput, NotFound, at_entry
 from patron.core.passwords import PasswordHasher, PasswordPolicy
 from patron.core.ports import Clock, UnitOfWork
+from patron.core.throttle import Throttle
 
 REQUIRED = {
     "full_name": "Full name is required",
@@ -308,6 +315,7 @@ async def register_with_address(
     data: NewCustomer,
     address: Mapping[str, Any],
     policy: PasswordPolicy,
+    throttle: Throttle | None = None,
 ) -> tuple[Customer, CustomerAddress]:
     """Create an account and its default address in one transaction.
 
@@ -315,6 +323,7 @@ async def register_with_address(
     field is checked for type and length. Raises what ``register_customer`` raises, and
     ``InvalidInput`` for a bad address field.
     """
+    await count_registration(throttle, data.created_ip)
     _check(address, creating=True, required={"country": REQUIRED["country"]})
     customer = await new_customer(hasher, clock, data=data, policy=policy)
     async with uow:

@@ -251,6 +251,14 @@ async def _explain_conflict(
     )
 
 
+async def count_registration(throttle: Throttle | None, ip: str | None) -> None:
+    """Count a registration attempt against the client address; raises ``TooManyAttempts``
+    while that address must wait. Every face's registration calls this first."""
+    if throttle is not None:
+        await throttle.check(REGISTER, account=None, ip=ip)
+        await throttle.failed(REGISTER, account=None, ip=ip)
+
+
 def _check_new(data: NewCustomer, policy: PasswordPolicy) -> str:
     """Check a registration's input; returns the cleaned email."""
     email = _check_email(data.email)
@@ -322,9 +330,7 @@ async def register_customer(
     so it survives restarts). With a ``throttle``, every attempt counts against the client
     address (``TooManyAttempts``).
     """
-    if throttle is not None:
-        await throttle.check(REGISTER, account=None, ip=data.created_ip)
-        await throttle.failed(REGISTER, account=None, ip=data.created_ip)
+    await count_registration(throttle, data.created_ip)
     email = _check_new(data, policy)
     if quota is not None:
         # Before hashing: a client over its quota must not cost a hash per attempt.

@@ -95,6 +95,7 @@ async def login(ctx: Context) -> Response:
             password=call.form.get("password", ""),
             client=client_info(ctx.request, FACE),
             policy=services.sessions,
+            throttle=services.throttle,
         )
     except AuthenticationFailed:
         return call.respond(401, {"status": 0, "error": LOGIN_FAILED})
@@ -236,6 +237,8 @@ async def create(ctx: Context) -> Response:
     if await ctx.signed_in():
         return call.respond(401, {"error": ALREADY_LOGGED_IN})
     form = _registration(call)
+    # Counted before the form is checked: its "already registered" warnings must be throttled.
+    await customers.count_registration(services.throttle, client_info(ctx.request, FACE).ip)
     errors = await _registration_errors(ctx, form)
     if not errors:
         profile, address = forms.new_customer_values(form)

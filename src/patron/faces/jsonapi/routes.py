@@ -133,6 +133,7 @@ async def _register(call: Call, attributes: dict[str, Any]) -> Customer:
         data=data,
         policy=services.passwords,
         quota=quota,
+        throttle=services.throttle,
     )
 
 
