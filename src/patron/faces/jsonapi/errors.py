@@ -22,9 +22,11 @@ from patron.core.errors import (
     AuthenticationRequired,
     Conflict,
     DomainError,
+    IdempotencyKeyReused,
     InvalidInput,
     NotFound,
     PermissionDenied,
+    PreconditionFailed,
     TooManyAttempts,
 )
 from patron.faces.jsonapi import csrf, documents, schemas
@@ -78,6 +80,8 @@ def status_of(exc: DomainError) -> int:
         (PermissionDenied, 403),
         (NotFound, 404),
         (Conflict, 409),
+        (PreconditionFailed, 412),
+        (IdempotencyKeyReused, 422),
         (TooManyAttempts, 429),
     )
     for kind, status in table:

@@ -18,11 +18,18 @@ from patron.core import customers
 from patron.core.customers import NewCustomer, RegistrationQuota
 from patron.core.entities import Customer
 from patron.core.errors import PermissionDenied
-from patron.faces._shared.http import client_info
+from patron.faces._shared.http import client_info, etag, if_match
+from patron.faces._shared.idempotency import run_idempotent
 from patron.faces.jsonapi import documents, options, schemas, subresources
 from patron.faces.jsonapi.bodies import attributes_of, signed_in
 from patron.faces.jsonapi.context import Call, Caller, call_of
-from patron.faces.jsonapi.errors import NOT_ALLOWED, DocumentError, JsonApiRoute, bare
+from patron.faces.jsonapi.errors import (
+    NOT_ALLOWED,
+    DocumentError,
+    JsonApiRoute,
+    bare,
+    render_domain_error,
+)
 
 router = APIRouter(route_class=JsonApiRoute, tags=["Aimeos JSON:API"])
 FACE = "jsonapi"
@@ -105,6 +112,7 @@ async def _update(call: Call, caller: Caller, attributes: dict[str, Any]) -> Cus
         policy=services.passwords,
         current_password=write.current_password,
         require_current_password=services.settings.jsonapi_require_old_password,
+        expected_versions=if_match(call.request),
     )
     if "password" in write.changes:
         call.signed_out()  # a new password ends every session, this one included
@@ -137,26 +145,50 @@ async def _register(call: Call, attributes: dict[str, Any]) -> Customer:
     )
 
 
+def _versioned(response: Response, customer: Customer | None) -> Response:
+    """The customer record's version as a strong ETag (for If-Match on PATCH)."""
+    if customer is not None:
+        response.headers.update(etag(customer.version))
+    return response
+
+
 async def get_customer(call: Call) -> Response:
     """The signed-in customer, or the empty customer (200, ``data.id`` null) for anyone else."""
-    return await _read(call, call.caller.customer if call.caller else None)
+    customer = call.caller.customer if call.caller else None
+    return _versioned(await _read(call, customer), customer)
 
 
 async def post_customer(call: Call) -> Response:
-    """Self-registration; signed in, it updates the own account under the PATCH rules."""
-    attributes = await attributes_of(call)
-    if call.caller is not None:
-        customer = await _update(call, call.caller, attributes)
-    else:
-        customer = await _register(call, attributes)
-    return documents.customer_id_only(call, customer.customer_id)
+    """Self-registration; signed in, it updates the own account under the PATCH rules.
+
+    An ``Idempotency-Key`` makes a repeated registration answer as the first one did."""
+
+    async def scope() -> str:
+        ip = call.request.client.host if call.request.client else "-"
+        return f"customer:{call.caller.customer.customer_id}" if call.caller else f"anonymous:{ip}"
+
+    async def handle() -> Response:
+        attributes = await attributes_of(call)
+        if call.caller is not None:
+            customer = await _update(call, call.caller, attributes)
+        else:
+            customer = await _register(call, attributes)
+        return documents.customer_id_only(call, customer.customer_id)
+
+    return await run_idempotent(
+        call.request,
+        scope=scope,
+        handler=handle,
+        render_error=lambda exc: render_domain_error(call, exc),
+    )
 
 
 async def patch_customer(call: Call) -> Response:
-    """A partial update of the signed-in customer; 401 for anyone else."""
+    """A partial update of the signed-in customer; 401 for anyone else. With ``If-Match`` the
+    change applies only to that version of the record (412 otherwise)."""
     caller = signed_in(call)
     customer = await _update(call, caller, await attributes_of(call))
-    return await _read(call, customer)
+    return _versioned(await _read(call, customer), customer)
 
 
 async def delete_customer(call: Call) -> Response:
