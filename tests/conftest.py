@@ -32,6 +32,7 @@ TABLES = (
     "customer_token",
     "idempotency_record",
     "throttle_counter",
+    "audit_entry",
     "customer_order",
     "customer_property",
     "customer_list",

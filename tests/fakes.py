@@ -20,6 +20,7 @@ from typing import Generic, Self, TypeVar
 from patron.core.entities import (
     AdminSession,
     AdminUser,
+    AuditEntry,
     Base,
     Customer,
     CustomerAddress,
@@ -383,6 +384,20 @@ class FakeListItems(_FakeOwned[CustomerListItem]):
         )
 
 
+class FakeAudit:
+    """The audit log in a list."""
+
+    def __init__(self) -> None:
+        self.rows: list[AuditEntry] = []
+
+    async def add(self, entry: AuditEntry) -> None:
+        entry.audit_id = len(self.rows) + 1
+        self.rows.append(entry)
+
+    async def for_customer(self, customer_id: int) -> Sequence[AuditEntry]:
+        return [e for e in self.rows if e.customer_id == customer_id]
+
+
 class FakeAdmins:
     """Admin users in a list; unique by email_key."""
 
@@ -519,6 +534,7 @@ class FakeUnitOfWork:
         self.list_items = FakeListItems()
         self.admins = FakeAdmins(self)
         self.customer_tokens = FakeTokens()
+        self.audit = FakeAudit()
         self.customer_sessions = FakeCustomerSessions(lambda: self.customers.rows)
         self.admin_sessions = FakeAdminSessions(lambda: self.admins.rows)
         self.commits = 0

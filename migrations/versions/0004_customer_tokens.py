@@ -1,4 +1,5 @@
-"""emailed single-use tokens, customer row versions, idempotency records, throttle counters
+"""emailed single-use tokens, customer row versions, idempotency records, throttle counters,
+audit log
 
 Revision ID: 0004
 Revises: 0003
@@ -83,6 +84,21 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.Float(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_throttle_counter")),
     )
+    op.create_table(
+        "audit_entry",
+        sa.Column("audit_id", ID, autoincrement=True, nullable=False),
+        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("actor", sa.String(length=80), nullable=False),
+        sa.Column("action", sa.String(length=64), nullable=False),
+        sa.Column("customer_id", ID, nullable=True),
+        sa.Column("store_id", sa.Integer(), nullable=False),
+        sa.Column("changes", sa.JSON(), nullable=False),
+        sa.Column("ip", sa.String(length=45), nullable=True),
+        sa.Column("face", sa.String(length=32), nullable=True),
+        sa.PrimaryKeyConstraint("audit_id", name=op.f("pk_audit_entry")),
+    )
+    with op.batch_alter_table("audit_entry", schema=None) as batch_op:
+        batch_op.create_index("ix_audit_entry_customer_id_at", ["customer_id", "at"], unique=False)
     with op.batch_alter_table("customer", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("version", sa.Integer(), server_default=sa.text("1"), nullable=False)
@@ -90,6 +106,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("audit_entry")
     op.drop_table("throttle_counter")
     op.drop_table("idempotency_record")
     with op.batch_alter_table("customer", schema=None) as batch_op:

@@ -16,7 +16,8 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from patron.core import admins, orders
+from patron.core import admins, auth, normalise, orders
+from patron.core.audit import Actor
 from patron.core.errors import DomainError
 from patron.core.policies import Role
 from patron.faces._shared.services import Services
@@ -33,6 +34,8 @@ orders_app = typer.Typer(no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 app.add_typer(orders_app, name="orders")
+customers_app = typer.Typer(help="Customer accounts.", no_args_is_help=True)
+app.add_typer(customers_app, name="customers")
 
 
 @orders_app.callback()
@@ -322,6 +325,37 @@ def orders_import(
     typer.echo(f"imported {stored} orders, skipped {len(problems)}")
     if problems:
         raise typer.Exit(1)
+
+
+async def _unlock(settings: Settings, email: str) -> bool:
+    services = Services.build(settings)
+    try:
+        async with services.uow() as uow:
+            found = await uow.customers.get_by_email_key(1, normalise.email_key(email))
+        if found is None:
+            return False
+        await auth.release_lockout(
+            services.uow(),
+            services.clock,
+            services.throttle,
+            store_id=found.store_id,
+            customer_uuid=found.uuid,
+            actor=Actor("system:cli"),
+        )
+        return True
+    finally:
+        await services.engine.dispose()
+
+
+@customers_app.command("unlock")
+def customers_unlock(
+    email: Annotated[str, typer.Argument(help="The customer's email.")],
+) -> None:
+    """Lift a customer's sign-in backoff or lockout (recorded in the audit log)."""
+    if not asyncio.run(_unlock(Settings(), email)):
+        typer.echo("error: no customer has this email", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"released the sign-in lockout of {email}")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
-from patron.core import normalise
+from patron.core import audit, normalise
+from patron.core.audit import Actor
 from patron.core.entities import (
     DEFAULT_STORE_ID,
     AdminSession,
@@ -411,4 +412,32 @@ async def revoke_customer_sessions(uow: UnitOfWork, clock: Clock, *, customer_id
     """End every session of the customer."""
     async with uow:
         await uow.customer_sessions.revoke_all(customer_id, clock.now())
+        await uow.commit()
+
+
+async def release_lockout(
+    uow: UnitOfWork,
+    clock: Clock,
+    throttle: Throttle,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    actor: Actor,
+) -> None:
+    """An admin lifts the sign-in backoff or lockout of a customer (by email and login name),
+    and the audit log says who did it. Raises ``NotFound`` for an unknown customer."""
+    async with uow:
+        customer = await uow.customers.get(store_id, customer_uuid)
+        if customer is None:
+            raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
+        for identifier in {customer.email_key, customer.login_key}:
+            await throttle.release(LOGIN, account=f"{store_id}:{identifier}")
+        await audit.record(
+            uow,
+            clock,
+            actor=actor,
+            action="lockout_released",
+            customer_id=customer.customer_id,
+            store_id=store_id,
+        )
         await uow.commit()

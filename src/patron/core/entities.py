@@ -337,6 +337,27 @@ class ThrottleCounter(Base):
     expires_at: Mapped[float] = mapped_column(Float)
 
 
+class AuditEntry(Base):
+    """One append-only record of an admin change or a security event.
+
+    ``actor`` names who acted (``admin:<id>``, ``customer:<id>`` or ``system``); ``changes`` maps
+    field names to ``[before, after]`` and never holds a password, hash or token.
+    """
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_entry_customer_id_at", "customer_id", "at"),)
+
+    audit_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    at: Mapped[datetime]
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(64))
+    customer_id: Mapped[int | None] = mapped_column(IdType)
+    store_id: Mapped[int] = mapped_column(Integer, default=DEFAULT_STORE_ID)
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    face: Mapped[str | None] = mapped_column(String(32))
+
+
 class _SessionColumns:
     """What customer and admin sessions share; only the SHA-256 of the token is kept."""
 

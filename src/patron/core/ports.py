@@ -16,6 +16,7 @@ from typing import Any, Protocol, Self, TypeVar
 from patron.core.entities import (
     AdminSession,
     AdminUser,
+    AuditEntry,
     Customer,
     CustomerAddress,
     CustomerListItem,
@@ -84,6 +85,13 @@ class IdempotencyRepository(Protocol):
     async def complete(
         self, record_id: int, *, status: int, content_type: str, body: str, customer_id: int | None
     ) -> None: ...
+
+
+class AuditRepository(Protocol):
+    """The append-only audit log."""
+
+    async def add(self, entry: AuditEntry) -> None: ...
+    async def for_customer(self, customer_id: int) -> Sequence[AuditEntry]: ...
 
 
 class Mailer(Protocol):
@@ -172,6 +180,8 @@ class UnitOfWork(Protocol):
     def customer_tokens(self) -> TokenRepository: ...
     @property
     def idempotency(self) -> IdempotencyRepository: ...
+    @property
+    def audit(self) -> AuditRepository: ...
     @property
     def customer_sessions(self) -> SessionRepository[CustomerSession, Customer]: ...
     @property

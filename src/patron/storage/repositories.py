@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from patron.core.entities import (
     AdminSession,
     AdminUser,
+    AuditEntry,
     Customer,
     CustomerAddress,
     CustomerGroup,
@@ -295,6 +296,25 @@ class SqlOrders:
     async def delete(self, order: CustomerOrder) -> None:
         await self._s.delete(order)
         await self._s.flush()
+
+
+class SqlAudit:
+    """The audit log in the database (rows are only ever added)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, entry: AuditEntry) -> None:
+        self._s.add(entry)
+        await self._s.flush()
+
+    async def for_customer(self, customer_id: int) -> Sequence[AuditEntry]:
+        rows = await self._s.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.customer_id == customer_id)
+            .order_by(AuditEntry.at, AuditEntry.audit_id)
+        )
+        return rows.all()
 
 
 class SqlAdmins:

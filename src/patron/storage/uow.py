@@ -18,6 +18,7 @@ from patron.storage.repositories import (
     SqlAddresses,
     SqlAdmins,
     SqlAdminSessions,
+    SqlAudit,
     SqlCustomers,
     SqlCustomerSessions,
     SqlIdempotency,
@@ -68,6 +69,7 @@ class SqlUnitOfWork:
     admins: SqlAdmins
     customer_tokens: SqlTokens
     idempotency: SqlIdempotency
+    audit: SqlAudit
     customer_sessions: SqlCustomerSessions
     admin_sessions: SqlAdminSessions
 
@@ -86,6 +88,7 @@ class SqlUnitOfWork:
         self.admins = SqlAdmins(session)
         self.customer_tokens = SqlTokens(session)
         self.idempotency = SqlIdempotency(session)
+        self.audit = SqlAudit(session)
         self.customer_sessions = SqlCustomerSessions(session)
         self.admin_sessions = SqlAdminSessions(session)
         return self

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from patron.core import addresses, auth, customers, recovery, tokens
+from patron.core.audit import Actor
 from patron.core.customers import NewCustomer
 from patron.core.entities import CustomerSession
 from patron.core.errors import AuthenticationRequired, InvalidInput, NotFound
@@ -781,3 +782,19 @@ async def revoke_sessions(request: Request, customer_id: str) -> Response:
 async def revoke_session(request: Request, customer_id: str, session_id: str) -> Response:
     """An admin ends one session of a customer."""
     return await _revoke_session(request, customer_id, session_id)
+
+
+@router.delete("/api/customers/{customer_id}/lockout")
+async def release_lockout(request: Request, customer_id: str) -> Response:
+    """An admin lifts a customer's sign-in backoff or lockout; the audit log records it."""
+    services = services_of(request)
+    caller = await _admin(request, Action.manage_sessions)
+    await auth.release_lockout(
+        services.uow(),
+        services.clock,
+        services.throttle,
+        store_id=STORE,
+        customer_uuid=_uuid(customer_id),
+        actor=Actor(f"admin:{caller.admin.admin_user_id}", ip=_ip(request), face=FACE),
+    )
+    return ok({})
