@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -137,3 +138,47 @@ class PrivateRedis:
             self.process.wait(timeout=10)
             self.process = None
         wait_for_port(self.port, up=False)
+
+
+class Patron:
+    """``patron serve`` in its own process, with the given environment."""
+
+    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        self.log = workdir / "serve.log"
+        self.env = {
+            **os.environ,
+            "PATRON_VAR_DIR": str(workdir / "var"),
+            "PATRON_ARGON2__MEMORY_COST": "1024",
+            "PATRON_ARGON2__TIME_COST": "1",
+            "PATRON_LOG_FORMAT": "text",
+            **env,
+        }
+        self.command = [sys.executable, "-m", "patron.cli"]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def run(self, *args: str, stdin: str | None = None) -> None:
+        subprocess.run(
+            [*self.command, *args],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            input=stdin.encode() if stdin else None,
+        )
+
+    def start(self) -> None:
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                [*self.command, "serve", "--port", str(self.port)],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, up=True)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=15)

@@ -7,9 +7,7 @@ runs a real ``patron serve`` against it and stops everything at the end.
 from __future__ import annotations
 
 import asyncio
-import os
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,54 +16,11 @@ import asyncpg
 import httpx
 import pytest
 
-from tests.faults.servers import PrivatePostgres, PrivateRedis, free_port, wait_for_port
+from tests.faults.servers import Patron, PrivatePostgres, PrivateRedis
 
 pytestmark = pytest.mark.anyio
 ADMIN = ("faults@example.com", "Faults-Admin-Pass-1")
 PASSWORD = "Faults-Customer-Pass-1"
-
-
-class Patron:
-    """``patron serve`` in its own process, with the given environment."""
-
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = workdir / "serve.log"
-        self.env = {
-            **os.environ,
-            "PATRON_VAR_DIR": str(workdir / "var"),
-            "PATRON_ARGON2__MEMORY_COST": "1024",
-            "PATRON_ARGON2__TIME_COST": "1",
-            "PATRON_LOG_FORMAT": "text",
-            **env,
-        }
-        self.command = [sys.executable, "-m", "patron.cli"]
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def run(self, *args: str, stdin: str | None = None) -> None:
-        subprocess.run(
-            [*self.command, *args],
-            env=self.env,
-            check=True,
-            capture_output=True,
-            input=stdin.encode() if stdin else None,
-        )
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [*self.command, "serve", "--port", str(self.port)],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        wait_for_port(self.port, up=True)
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=15)
 
 
 @pytest.fixture
