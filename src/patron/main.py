@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 import swagger_ui_bundle
 from fastapi import FastAPI
@@ -26,6 +27,8 @@ from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services
 from patron.faces.abantecart import errors as abantecart_errors
 from patron.faces.abantecart.routes import router as abantecart_router
+from patron.faces.admin import routes as admin_routes
+from patron.faces.admin.routes import router as admin_router
 from patron.faces.evershop import errors as evershop_errors
 from patron.faces.evershop.orders import router as evershop_orders_router
 from patron.faces.evershop.routes import router as evershop_router
@@ -70,6 +73,12 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
     app.include_router(evershop_orders_router)
     app.include_router(abantecart_router)
     app.include_router(jsonapi_router)
+    app.include_router(admin_router)
+    app.mount(
+        "/admin/static",
+        StaticFiles(directory=Path(admin_routes.__file__).parent / "static"),
+        name="admin-assets",
+    )
     _add_operations_routes(app, services)
     _add_docs(app)
     _add_error_handlers(app, formats)

@@ -1,0 +1,233 @@
+"""Admin console pages: sign-in, the customer grid and the customer page. Server-rendered
+(Jinja2), no JavaScript; every form carries a CSRF token; every page the security headers."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter
+from fastapi.templating import Jinja2Templates
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from patron.core import auth, customers
+from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
+from patron.core.normalise import parse_uuid
+from patron.core.policies import Action, allows
+from patron.core.ports import CustomerFilter
+from patron.faces._shared.http import client_info, is_https
+from patron.faces._shared.services import Services, services_of
+from patron.faces.admin import security
+
+router = APIRouter(include_in_schema=False)
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+FACE = "admin"
+STORE = 1
+ADMIN_COOKIE = "asid"  # the same admin sessions as the EverShop admin API
+PAGE_SIZE = 20
+SORTS = {"name": "full_name", "email": "email", "created": "created_at", "status": "status"}
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    response = templates.TemplateResponse(request, name, context, status_code=status)
+    return security.harden(response)
+
+
+def _csrf_key(services: Services) -> bytes:
+    return security.key(services.tokens.secret)
+
+
+async def _admin(request: Request) -> tuple[Any, Any] | None:
+    services = services_of(request)
+    token = request.cookies.get(ADMIN_COOKIE)
+    if not token:
+        return None
+    return await auth.resolve_admin(
+        services.uow(), services.clock, token=token, policy=services.sessions
+    )
+
+
+def _forbidden(request: Request) -> Response:
+    return _page(request, "forbidden.html", {"title": "Forbidden"}, 403)
+
+
+@router.get("/admin/login")
+async def login_page(request: Request) -> Response:
+    """The sign-in form."""
+    return await _login_form(request)
+
+
+async def _login_form(
+    request: Request, *, error: str | None = None, email: str = "", status: int = 200
+) -> Response:
+    services = services_of(request)
+    nonce, fresh = security.nonce(request)
+    context = {
+        "title": "Sign in",
+        "csrf": security.token_for(_csrf_key(services), nonce),
+        "error": error,
+        "email": email,
+    }
+    response = _page(request, "login.html", context, status)
+    if fresh:
+        response.set_cookie(
+            security.NONCE_COOKIE,
+            nonce,
+            httponly=True,
+            samesite="lax",
+            path="/admin",
+            secure=is_https(request, services.settings.cookie_secure),
+        )
+    return response
+
+
+@router.post("/admin/login")
+async def login(request: Request) -> Response:
+    """Check the form's CSRF token and the credentials; on success a new admin session."""
+    services = services_of(request)
+    form = await request.form()
+    nonce = request.cookies.get(security.NONCE_COOKIE)
+    if not security.matches(_csrf_key(services), nonce, form.get("csrf")):
+        return _forbidden(request)
+    email = str(form.get("email") or "")
+    try:
+        login = await auth.login_admin(
+            services.uow(),
+            services.hasher,
+            services.clock,
+            email=email,
+            password=str(form.get("password") or ""),
+            client=client_info(request, FACE),
+            policy=services.sessions,
+            throttle=services.throttle,
+        )
+    except AuthenticationFailed:
+        return await _login_form(
+            request, error="Invalid email or password", email=email, status=400
+        )
+    except TooManyAttempts as exc:
+        response = await _login_form(
+            request, error="Too many attempts; try again later", email=email, status=429
+        )
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+    response = RedirectResponse("/admin/customers", status_code=303)
+    response.set_cookie(
+        ADMIN_COOKIE,
+        login.token,
+        httponly=True,
+        samesite="lax",
+        path="/",
+        max_age=services.settings.session_absolute_seconds,
+        secure=is_https(request, services.settings.cookie_secure),
+    )
+    return security.harden(response)
+
+
+@router.post("/admin/logout")
+async def logout(request: Request) -> Response:
+    """End the admin session (CSRF-checked) and go back to the sign-in page."""
+    services = services_of(request)
+    found = await _admin(request)
+    form = await request.form()
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, _ = found
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    await auth.logout_admin(services.uow(), services.clock, session_id=session.session_id)
+    response = RedirectResponse("/admin/login", status_code=303)
+    response.delete_cookie(ADMIN_COOKIE, path="/", httponly=True, samesite="lax")
+    return security.harden(response)
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value is not None and value.isdigit() and len(value) < 10 else None
+
+
+def _grid_filter(request: Request) -> tuple[CustomerFilter, dict[str, str]]:
+    query = request.query_params
+    sort = query.get("sort", "")
+    descending = sort.startswith("-")
+    order_by = SORTS.get(sort.lstrip("-"), "customer_id")
+    status = _int(query.get("status"))
+    kept = {k: query[k] for k in ("keyword", "status", "group_id", "sort") if query.get(k)}
+    flt = CustomerFilter(
+        keyword=(query.get("keyword") or "").strip()[:100] or None,
+        status=status if status in (0, 1) else None,
+        group_id=_int(query.get("group_id")),
+        order_by=order_by,
+        descending=descending,
+        page=max(1, _int(query.get("page")) or 1),
+        limit=PAGE_SIZE,
+    )
+    return flt, kept
+
+
+@router.get("/admin/customers")
+async def customer_grid(request: Request) -> Response:
+    """The customer grid: search, filters, sortable columns, 20 per page, the total."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    if not allows(admin, Action.view_customers):
+        return _forbidden(request)
+    flt, kept = _grid_filter(request)
+    page = await customers.list_customers(services.queries, flt)
+    last = max(1, math.ceil(page.total / PAGE_SIZE))
+
+    def link(**changes: Any) -> str:
+        return "/admin/customers?" + urlencode({**kept, **changes})
+
+    context = {
+        "title": "Customers",
+        "admin": admin,
+        "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
+        "rows": page.rows,
+        "total": page.total,
+        "page": flt.page,
+        "last": last,
+        "previous": link(page=flt.page - 1) if flt.page > 1 else None,
+        "next": link(page=flt.page + 1) if flt.page < last else None,
+        "query": kept,
+        "sort_link": lambda column: link(
+            sort=("-" + column) if kept.get("sort") == column else column, page=1
+        ),
+    }
+    return _page(request, "customers.html", context)
+
+
+@router.get("/admin/customers/edit/{customer_id}")
+async def customer_page(request: Request, customer_id: str) -> Response:
+    """One customer: profile, addresses and live sessions."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    parsed = parse_uuid(customer_id)
+    try:
+        if parsed is None:
+            raise DomainError("Customer not found")
+        row, addresses = await customers.get_customer_with_addresses(
+            services.queries, store_id=STORE, customer_uuid=parsed
+        )
+    except DomainError:
+        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    live = await auth.list_customer_sessions(
+        services.uow(), services.clock, customer_id=row.customer_id, policy=services.sessions
+    )
+    context = {
+        "title": row.full_name or row.email,
+        "admin": admin,
+        "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
+        "customer": row,
+        "addresses": addresses,
+        "sessions": live,
+    }
+    return _page(request, "customer.html", context)

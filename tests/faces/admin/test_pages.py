@@ -1,0 +1,141 @@
+"""The admin console pages: sign-in with CSRF, headers, the grid and the customer page."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+
+from patron.faces._shared.services import Services
+from tests import factories
+
+pytestmark = pytest.mark.anyio
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
+
+
+async def _sign_in(client: httpx.AsyncClient, services: Services) -> httpx.Response:
+    await factories.create_admin(services)
+    form = await client.get("/admin/login")
+    token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    return await client.post(
+        "/admin/login",
+        data={"csrf": token, "email": factories.ADMIN_EMAIL, "password": factories.ADMIN_PASSWORD},
+    )
+
+
+async def test_every_admin_page_carries_the_security_headers(client: httpx.AsyncClient) -> None:
+    page = await client.get("/admin/login")
+    assert page.status_code == 200
+    assert page.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.headers["x-frame-options"] == "DENY"
+    assert page.headers["x-content-type-options"] == "nosniff"
+    assert page.headers["referrer-policy"] == "same-origin"
+    assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    assert 'name="csrf"' in page.text
+
+
+async def test_sign_in_sets_a_fresh_asid_cookie_and_goes_to_the_grid(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    response = await _sign_in(client, services)
+    assert (response.status_code, response.headers["location"]) == (303, "/admin/customers")
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("asid="))
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie
+    assert re.match(r"asid=[0-9a-f]{64};", cookie)
+    # The same session works on the EverShop admin API.
+    assert (await client.get("/api/customers")).status_code == 200
+
+
+async def test_a_form_without_its_csrf_token_gets_a_403_page(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await factories.create_admin(services)
+    await client.get("/admin/login")
+    response = await client.post(
+        "/admin/login",
+        data={
+            "csrf": "0" * 64,
+            "email": factories.ADMIN_EMAIL,
+            "password": factories.ADMIN_PASSWORD,
+        },
+    )
+    assert response.status_code == 403
+    assert "<h1>Forbidden</h1>" in response.text
+    assert "asid" not in client.cookies
+
+
+async def test_wrong_credentials_show_the_form_again(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await factories.create_admin(services)
+    form = await client.get("/admin/login")
+    token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    response = await client.post(
+        "/admin/login", data={"csrf": token, "email": factories.ADMIN_EMAIL, "password": "nope"}
+    )
+    assert response.status_code == 400
+    assert "Invalid email or password" in response.text
+
+
+async def test_pages_need_an_admin_session(client: httpx.AsyncClient) -> None:
+    response = await client.get("/admin/customers")
+    assert (response.status_code, response.headers["location"]) == (303, "/admin/login")
+
+
+async def test_the_grid_searches_sorts_and_pages(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    for n in range(23):
+        await factories.register(
+            client, email=f"shopper{n:02d}@example.com", full_name=f"Shopper {n:02d}"
+        )
+    await factories.register(client, email="ada@example.com", full_name="Ada Lovelace")
+    await _sign_in(client, services)
+    first = await client.get("/admin/customers")
+    assert "24 customers" in first.text
+    assert "Page 1 of 2" in first.text
+    assert first.text.count("/admin/customers/edit/") == 20
+    second = await client.get("/admin/customers?page=2")
+    assert second.text.count("/admin/customers/edit/") == 4
+    found = await client.get("/admin/customers?keyword=LOVELACE")
+    assert "1 customer<" in found.text
+    assert "ada@example.com" in found.text
+    by_email = await client.get("/admin/customers?sort=-email")
+    emails = re.findall(r"<td>([^<]+@example\.com)</td>", by_email.text)
+    assert emails == sorted(emails, reverse=True)
+
+
+async def test_the_customer_page_shows_profile_addresses_and_sessions(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created = await factories.register(client)
+    await factories.customer_login(client)
+    client.cookies.clear()
+    await _sign_in(client, services)
+    page = await client.get(f"/admin/customers/edit/{created['uuid']}")
+    assert page.status_code == 200
+    assert "john.smith@example.com" in page.text
+    assert "203.0.113.7" in page.text  # the session's address
+    missing = await client.get("/admin/customers/edit/not-a-uuid")
+    assert missing.status_code == 404
+
+
+async def test_sign_out_needs_the_csrf_token_and_ends_the_session(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await _sign_in(client, services)
+    grid = await client.get("/admin/customers")
+    token = CSRF.search(grid.text).group(1)  # type: ignore[union-attr]
+    refused = await client.post("/admin/logout", data={"csrf": "f" * 64})
+    assert refused.status_code == 403
+    done = await client.post("/admin/logout", data={"csrf": token})
+    assert (done.status_code, done.headers["location"]) == (303, "/admin/login")
+    assert (await client.get("/api/customers")).status_code == 401
+
+
+async def test_the_stylesheet_is_served(client: httpx.AsyncClient) -> None:
+    response = await client.get("/admin/static/admin.css")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/css")
