@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from patron.core import normalise
+from patron.core import audit, normalise
+from patron.core.audit import Actor
 from patron.core.entities import DEFAULT_GROUP_ID, DEFAULT_STORE_ID, Customer
 from patron.core.errors import (
     Conflict,
@@ -320,8 +321,9 @@ async def register_customer(
     policy: PasswordPolicy,
     quota: RegistrationQuota | None = None,
     throttle: Throttle | None = None,
+    actor: Actor | None = None,
 ) -> Customer:
-    """Create an account and return it.
+    """Create an account and return it; with an ``actor`` (an admin) the audit log records it.
 
     Raises ``InvalidInput`` for a bad email, name, profile field, password, status or group,
     ``Conflict(email_already_registered)`` when the email is taken in that store (or
@@ -341,6 +343,16 @@ async def register_customer(
             if data.group_id != DEFAULT_GROUP_ID:
                 await ensure_group_exists(uow, data.store_id, data.group_id)
             await uow.customers.add(customer)
+            if actor is not None:
+                await audit.record(
+                    uow,
+                    clock,
+                    actor=actor,
+                    action="customer_created",
+                    customer_id=customer.customer_id,
+                    store_id=data.store_id,
+                    changes={"email": [None, customer.email], "status": [None, customer.status]},
+                )
             await uow.commit()
     except Conflict as exc:
         if customer.login_name is None:
@@ -399,8 +411,12 @@ async def update_customer(
     current_password: str | None = None,
     require_current_password: bool = False,
     expected_versions: frozenset[int] | None = None,
+    actor: Actor | None = None,
 ) -> Customer:
     """Apply ``changes`` (already limited by the caller to what it may change) and return the row.
+
+    With an ``actor`` the audit log records each changed field's before and after values
+    (a new password only as changed).
 
     A new password or a disabled status ends every session of the customer. With
     ``require_current_password`` a new password needs ``current_password`` to match the stored
@@ -439,6 +455,7 @@ async def update_customer(
                     new_hash=new_hash,
                     verified_hash=verified_hash,
                     expected_versions=expected_versions,
+                    actor=actor,
                 )
             except PreconditionFailed:
                 if expected_versions is not None or attempt == 2:
@@ -483,9 +500,11 @@ async def _store_changes(
     new_hash: str | None,
     verified_hash: str | None,
     expected_versions: frozenset[int] | None,
+    actor: Actor | None = None,
 ) -> Customer:
     async with uow:
         customer = await _load(uow, store_id, customer_uuid, lock=True)
+        before = _snapshot(customer, changes)
         if expected_versions is not None and customer.version not in expected_versions:
             raise PreconditionFailed(VERSION_MISMATCH)
         if verified_hash is not None and customer.password_hash != verified_hash:
@@ -512,18 +531,73 @@ async def _store_changes(
         if new_hash is not None:
             # Any password change voids outstanding reset links.
             await uow.customer_tokens.delete_for(customer.customer_id, "password_reset")
+        if actor is not None:
+            after = _snapshot(customer, changes)
+            diff = {k: [before[k], after[k]] for k in before if before[k] != after[k]}
+            if new_hash is not None:
+                diff["password"] = ["[secret]", "[secret]"]
+            await audit.record(
+                uow,
+                clock,
+                actor=actor,
+                action="customer_updated",
+                customer_id=customer.customer_id,
+                store_id=store_id,
+                changes=diff,
+            )
         await uow.commit()
     return customer
 
 
-async def delete_customer(uow: UnitOfWork, *, store_id: int, customer_uuid: uuid.UUID) -> Customer:
-    """Delete the account (its addresses and sessions go with it) and return it as it was.
+_AUDITED = (
+    "email",
+    "full_name",
+    "first_name",
+    "last_name",
+    "status",
+    "group_id",
+    "login_name",
+    "newsletter",
+    *TEXT_FIELDS,
+    "country",
+    "birthday",
+    "longitude",
+    "latitude",
+)
+
+
+def _snapshot(customer: Customer, changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The audited fields a change may touch, as JSON-ready values."""
+    names = [name for name in _AUDITED if name in changes or name in ("full_name", "email")]
+    values = {name: getattr(customer, name, None) for name in names}
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+async def delete_customer(
+    uow: UnitOfWork,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    clock: Clock | None = None,
+    actor: Actor | None = None,
+) -> Customer:
+    """Delete the account (its addresses and sessions go with it) and return it as it was;
+    with an ``actor`` and ``clock`` the audit log records who did it.
 
     Raises ``NotFound`` when there is no such customer.
     """
     async with uow:
         customer = await _load(uow, store_id, customer_uuid)
         await uow.customers.delete(customer)
+        if actor is not None and clock is not None:
+            await audit.record(
+                uow,
+                clock,
+                actor=actor,
+                action="customer_deleted",
+                customer_id=customer.customer_id,
+                store_id=store_id,
+            )
         await uow.commit()
     return customer
 

@@ -91,6 +91,11 @@ async def _admin(request: Request, action: Action) -> AdminCaller:
     return caller
 
 
+def _actor(request: Request, admin: AdminCaller) -> Actor:
+    """The admin behind an admin API call, for the audit log."""
+    return Actor(f"admin:{admin.admin.admin_user_id}", ip=_ip(request), face=FACE)
+
+
 async def _customer(request: Request, message: str) -> CustomerCaller:
     caller = await current_customer(request)
     if caller is None:
@@ -399,6 +404,7 @@ async def _create_customer(request: Request, admin: AdminCaller | None) -> Respo
         data=data,
         policy=services.passwords,
         throttle=services.throttle,
+        actor=_actor(request, admin) if admin else None,
     )
     if services.settings.email_verification:
         await recovery.send_verification(
@@ -461,7 +467,7 @@ async def get_customer(request: Request, customer_id: str) -> Response:
 async def update_customer(request: Request, customer_id: str) -> Response:
     """An admin changes email, password, full name, status or group."""
     services = services_of(request)
-    await _admin(request, Action.edit_customer)
+    admin = await _admin(request, Action.edit_customer)
     customer_uuid = _uuid(customer_id)
     changes = schemas.admin_changes(await json_object(request))
     customer = await customers.update_customer(
@@ -473,6 +479,7 @@ async def update_customer(request: Request, customer_id: str) -> Response:
         changes=changes,
         policy=services.passwords,
         expected_versions=if_match(request),
+        actor=_actor(request, admin),
     )
     body = {**schemas.customer_body(customer), "links": schemas.admin_links(str(customer.uuid))}
     return ok(body, etag(customer.version))
@@ -482,9 +489,13 @@ async def update_customer(request: Request, customer_id: str) -> Response:
 async def delete_customer(request: Request, customer_id: str) -> Response:
     """Delete an account; its orders, once there are any, are kept."""
     services = services_of(request)
-    await _admin(request, Action.delete_customer)
+    admin = await _admin(request, Action.delete_customer)
     customer = await customers.delete_customer(
-        services.uow(), store_id=STORE, customer_uuid=_uuid(customer_id)
+        services.uow(),
+        store_id=STORE,
+        customer_uuid=_uuid(customer_id),
+        clock=services.clock,
+        actor=_actor(request, admin),
     )
     return ok(schemas.customer_body(customer))
 
@@ -795,6 +806,6 @@ async def release_lockout(request: Request, customer_id: str) -> Response:
         services.throttle,
         store_id=STORE,
         customer_uuid=_uuid(customer_id),
-        actor=Actor(f"admin:{caller.admin.admin_user_id}", ip=_ip(request), face=FACE),
+        actor=_actor(request, caller),
     )
     return ok({})
