@@ -56,3 +56,9 @@ async def record(
             face=actor.face,
         )
     )
+
+
+async def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[AuditEntry]:
+    """Every entry about one customer, oldest first."""
+    async with uow:
+        return list(await uow.audit.for_customer(customer_id))

@@ -397,21 +397,42 @@ async def list_customer_sessions(
 
 
 async def revoke_customer_session(
-    uow: UnitOfWork, clock: Clock, *, customer_id: int, session_uuid: uuid.UUID
+    uow: UnitOfWork,
+    clock: Clock,
+    *,
+    customer_id: int,
+    session_uuid: uuid.UUID,
+    actor: Actor | None = None,
 ) -> None:
-    """End one session of the customer; raises ``NotFound`` for anyone else's or an unknown id."""
+    """End one session of the customer; raises ``NotFound`` for anyone else's or an unknown id.
+    With an ``actor`` (an admin) the audit log records it."""
     async with uow:
         session = await uow.customer_sessions.find_by_uuid(session_uuid)
         if session is None or session.customer_id != customer_id:
             raise NotFound("Session not found", code=ErrorCode.session_not_found)
         await uow.customer_sessions.revoke([session.session_id], clock.now())
+        if actor is not None:
+            await audit.record(
+                uow,
+                clock,
+                actor=actor,
+                action="session_revoked",
+                customer_id=customer_id,
+                changes={"session": [str(session.uuid), None]},
+            )
         await uow.commit()
 
 
-async def revoke_customer_sessions(uow: UnitOfWork, clock: Clock, *, customer_id: int) -> None:
-    """End every session of the customer."""
+async def revoke_customer_sessions(
+    uow: UnitOfWork, clock: Clock, *, customer_id: int, actor: Actor | None = None
+) -> None:
+    """End every session of the customer (audited when an ``actor`` acts)."""
     async with uow:
         await uow.customer_sessions.revoke_all(customer_id, clock.now())
+        if actor is not None:
+            await audit.record(
+                uow, clock, actor=actor, action="sessions_revoked", customer_id=customer_id
+            )
         await uow.commit()
 
 

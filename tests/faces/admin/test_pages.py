@@ -139,3 +139,87 @@ async def test_the_stylesheet_is_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/admin/static/admin.css")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
+
+
+async def _customer_page(
+    client: httpx.AsyncClient, services: Services
+) -> tuple[dict[str, object], str]:
+    created = await factories.register(client)
+    await factories.customer_login(client)
+    client.cookies.clear()
+    await _sign_in(client, services)
+    page = await client.get(f"/admin/customers/edit/{created['uuid']}")
+    return created, CSRF.search(page.text).group(1)  # type: ignore[union-attr]
+
+
+async def test_editing_the_profile_saves_it_and_audits_it(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    saved = await client.post(
+        f"{url}/profile",
+        data={
+            "csrf": token,
+            "full_name": "John A. Smith",
+            "email": "john.smith@example.com",
+            "status": "1",
+            "group_id": "1",
+        },
+    )
+    assert (saved.status_code, saved.headers["location"]) == (303, f"{url}?done=profile")
+    page = await client.get(f"{url}?done=profile")
+    assert "Saved." in page.text
+    assert "customer_updated" in page.text
+    assert "full_name: John Smith → John A. Smith" in page.text
+
+
+async def test_field_errors_show_next_to_the_inputs_in_the_cores_words(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    bad = await client.post(
+        f"{url}/profile",
+        data={
+            "csrf": token,
+            "full_name": "X",
+            "email": "not-an-email",
+            "status": "1",
+            "group_id": "1",
+        },
+    )
+    assert bad.status_code == 400
+    assert "Email must be a valid email address (e.g., user@example.com)" in bad.text
+    assert 'value="not-an-email"' in bad.text
+    weak = await client.post(f"{url}/password", data={"csrf": token, "password": "short"})
+    assert weak.status_code == 400
+    assert "Password must be at least 8 characters" in weak.text
+
+
+async def test_setting_a_password_and_revoking_sessions(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    revoked = await client.post(f"{url}/sessions", data={"csrf": token})
+    assert revoked.status_code == 303
+    page = await client.get(url)
+    assert "No active sessions." in page.text
+    assert "sessions_revoked" in page.text
+    done = await client.post(
+        f"{url}/password", data={"csrf": token, "password": "Brand-New-Pass-7"}
+    )
+    assert done.status_code == 303
+    client.cookies.clear()
+    await factories.customer_login(client, password="Brand-New-Pass-7")
+
+
+async def test_customer_forms_need_the_csrf_token(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, _ = await _customer_page(client, services)
+    refused = await client.post(
+        f"/admin/customers/edit/{created['uuid']}/sessions", data={"csrf": "a" * 64}
+    )
+    assert refused.status_code == 403

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+import uuid
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -13,7 +14,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import auth, customers
+from patron.core import audit, auth, customers
+from patron.core.audit import Actor
 from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
 from patron.core.normalise import parse_uuid
 from patron.core.policies import Action, allows
@@ -204,7 +206,19 @@ async def customer_grid(request: Request) -> Response:
 
 @router.get("/admin/customers/edit/{customer_id}")
 async def customer_page(request: Request, customer_id: str) -> Response:
-    """One customer: profile, addresses and live sessions."""
+    """One customer: profile (editable), password, addresses, live sessions and the audit
+    timeline."""
+    return await _customer_page(request, customer_id)
+
+
+async def _customer_page(
+    request: Request,
+    customer_id: str,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+) -> Response:
+    """The customer page; after a failed form, with 400 and the core's messages."""
+    status = 400 if errors else 200
     services = services_of(request)
     found = await _admin(request)
     if found is None:
@@ -222,6 +236,7 @@ async def customer_page(request: Request, customer_id: str) -> Response:
     live = await auth.list_customer_sessions(
         services.uow(), services.clock, customer_id=row.customer_id, policy=services.sessions
     )
+    timeline = await audit.customer_timeline(services.uow(), customer_id=row.customer_id)
     context = {
         "title": row.full_name or row.email,
         "admin": admin,
@@ -229,5 +244,135 @@ async def customer_page(request: Request, customer_id: str) -> Response:
         "customer": row,
         "addresses": addresses,
         "sessions": live,
+        "timeline": timeline,
+        "can_edit": allows(admin, Action.edit_customer),
+        "notice": request.query_params.get("done"),
+        "errors": errors or {},
+        "values": values or {},
     }
-    return _page(request, "customer.html", context)
+    return _page(request, "customer.html", context, status)
+
+
+async def _form_action(
+    request: Request, customer_id: str
+) -> tuple[Services, Any, uuid.UUID, Any] | Response:
+    """Common checks of a customer-page form: admin session, CSRF token, role, customer id."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    form = await request.form()
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    if not allows(admin, Action.edit_customer):
+        return _forbidden(request)
+    parsed = parse_uuid(customer_id)
+    if parsed is None:
+        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    return services, admin, parsed, form
+
+
+def _back(customer_uuid: uuid.UUID, done: str) -> Response:
+    return security.harden(
+        RedirectResponse(f"/admin/customers/edit/{customer_uuid}?done={done}", status_code=303)
+    )
+
+
+@router.post("/admin/customers/edit/{customer_id}/profile")
+async def save_profile(request: Request, customer_id: str) -> Response:
+    """Save name, email, status and group; errors show next to the inputs."""
+    checked = await _form_action(request, customer_id)
+    if isinstance(checked, Response):
+        return checked
+    services, admin, customer_uuid, form = checked
+    values = {k: str(form.get(k) or "") for k in ("full_name", "email", "status", "group_id")}
+    changes: dict[str, Any] = {
+        "full_name": values["full_name"],
+        "email": values["email"],
+    }
+    errors: dict[str, str] = {}
+    if values["status"] in ("0", "1"):
+        changes["status"] = int(values["status"])
+    else:
+        errors["status"] = "Status must be enabled or disabled"
+    if values["group_id"].isdigit() and len(values["group_id"]) < 10:
+        changes["group_id"] = int(values["group_id"])
+    else:
+        errors["group_id"] = "Group must be a group id"
+    if not errors:
+        try:
+            await customers.update_customer(
+                services.uow(),
+                services.hasher,
+                services.clock,
+                store_id=STORE,
+                customer_uuid=customer_uuid,
+                changes=changes,
+                policy=services.passwords,
+                actor=_actor(request, admin),
+            )
+        except DomainError as exc:
+            errors[exc.field or "form"] = exc.message
+    if errors:
+        return await _customer_page(request, str(customer_uuid), errors=errors, values=values)
+    return _back(customer_uuid, "profile")
+
+
+@router.post("/admin/customers/edit/{customer_id}/password")
+async def set_password(request: Request, customer_id: str) -> Response:
+    """Set a new password (the policy applies); every session of the customer ends."""
+    checked = await _form_action(request, customer_id)
+    if isinstance(checked, Response):
+        return checked
+    services, admin, customer_uuid, form = checked
+    try:
+        await customers.update_customer(
+            services.uow(),
+            services.hasher,
+            services.clock,
+            store_id=STORE,
+            customer_uuid=customer_uuid,
+            changes={"password": str(form.get("password") or "")},
+            policy=services.passwords,
+            actor=_actor(request, admin),
+        )
+    except DomainError as exc:
+        return await _customer_page(request, str(customer_uuid), errors={"password": exc.message})
+    return _back(customer_uuid, "password")
+
+
+@router.post("/admin/customers/edit/{customer_id}/sessions")
+async def revoke_sessions(request: Request, customer_id: str) -> Response:
+    """End one session (``session`` field) or all of them."""
+    checked = await _form_action(request, customer_id)
+    if isinstance(checked, Response):
+        return checked
+    services, admin, customer_uuid, form = checked
+    try:
+        row = await customers.get_customer(
+            services.queries, store_id=STORE, customer_uuid=customer_uuid
+        )
+        one = parse_uuid(str(form.get("session") or ""))
+        if one is not None:
+            await auth.revoke_customer_session(
+                services.uow(),
+                services.clock,
+                customer_id=row.customer_id,
+                session_uuid=one,
+                actor=_actor(request, admin),
+            )
+        else:
+            await auth.revoke_customer_sessions(
+                services.uow(),
+                services.clock,
+                customer_id=row.customer_id,
+                actor=_actor(request, admin),
+            )
+    except DomainError:
+        return _page(request, "not_found.html", {"title": "Not found"}, 404)
+    return _back(customer_uuid, "sessions")
+
+
+def _actor(request: Request, admin: Any) -> Actor:
+    return Actor(f"admin:{admin.admin_user_id}", ip=client_info(request, FACE).ip, face=FACE)
