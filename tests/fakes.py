@@ -397,6 +397,25 @@ class FakeAudit:
     async def for_customer(self, customer_id: int) -> Sequence[AuditEntry]:
         return [e for e in self.rows if e.customer_id == customer_id]
 
+    async def search(
+        self,
+        *,
+        before_id: int | None,
+        limit: int,
+        action: str | None = None,
+        actor: str | None = None,
+        customer_id: int | None = None,
+    ) -> Sequence[AuditEntry]:
+        found = [
+            e
+            for e in reversed(self.rows)
+            if (before_id is None or e.audit_id < before_id)
+            and (not action or e.action == action)
+            and (not actor or e.actor == actor)
+            and (customer_id is None or e.customer_id == customer_id)
+        ]
+        return found[:limit]
+
 
 class FakeAdmins:
     """Admin users in a list; unique by email_key."""

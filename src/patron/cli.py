@@ -16,7 +16,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from patron.core import admins, auth, normalise, orders
+from patron.core import admins, audit, auth, normalise, orders
 from patron.core.audit import Actor
 from patron.core.errors import DomainError
 from patron.core.policies import Role
@@ -356,6 +356,57 @@ def customers_unlock(
         typer.echo("error: no customer has this email", err=True)
         raise typer.Exit(1)
     typer.echo(f"released the sign-in lockout of {email}")
+
+
+audit_app = typer.Typer(help="The audit log.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+async def _export_audit(settings: Settings, out: Any) -> int:
+    services = Services.build(settings)
+    written = 0
+    before: int | None = None
+    try:
+        while True:
+            entries = await audit.search(services.uow(), before_id=before, limit=1000)
+            for entry in entries:
+                out.write(
+                    json.dumps(
+                        {
+                            "id": entry.audit_id,
+                            "at": entry.at.isoformat(),
+                            "actor": entry.actor,
+                            "action": entry.action,
+                            "customer_id": entry.customer_id,
+                            "store_id": entry.store_id,
+                            "changes": entry.changes,
+                            "ip": entry.ip,
+                            "face": entry.face,
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
+                written += 1
+            if len(entries) < 1000:
+                return written
+            before = entries[-1].audit_id
+    finally:
+        await services.engine.dispose()
+
+
+@audit_app.command("export")
+def audit_export(
+    output: Annotated[Path | None, typer.Option(help="File to write; stdout by default.")] = None,
+) -> None:
+    """Write the audit log as JSON lines, newest first."""
+    settings = Settings()
+    if output is None:
+        count = asyncio.run(_export_audit(settings, sys.stdout))
+    else:
+        with output.open("w", encoding="utf-8") as handle:
+            count = asyncio.run(_export_audit(settings, handle))
+    typer.echo(f"exported {count} audit entries", err=True)
 
 
 if __name__ == "__main__":

@@ -62,3 +62,25 @@ async def customer_timeline(uow: UnitOfWork, *, customer_id: int) -> list[AuditE
     """Every entry about one customer, oldest first."""
     async with uow:
         return list(await uow.audit.for_customer(customer_id))
+
+
+async def search(
+    uow: UnitOfWork,
+    *,
+    before_id: int | None = None,
+    limit: int = 50,
+    action: str | None = None,
+    actor: str | None = None,
+    customer_id: int | None = None,
+) -> list[AuditEntry]:
+    """One page of the audit log, newest first; pass the last id seen as ``before_id``."""
+    async with uow:
+        return list(
+            await uow.audit.search(
+                before_id=before_id,
+                limit=limit,
+                action=action,
+                actor=actor,
+                customer_id=customer_id,
+            )
+        )

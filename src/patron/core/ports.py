@@ -92,6 +92,17 @@ class AuditRepository(Protocol):
 
     async def add(self, entry: AuditEntry) -> None: ...
     async def for_customer(self, customer_id: int) -> Sequence[AuditEntry]: ...
+    async def search(
+        self,
+        *,
+        before_id: int | None,
+        limit: int,
+        action: str | None = None,
+        actor: str | None = None,
+        customer_id: int | None = None,
+    ) -> Sequence[AuditEntry]:
+        """Newest first, below ``before_id`` (keyset paging), matching the given filters."""
+        ...
 
 
 class Mailer(Protocol):

@@ -316,6 +316,26 @@ class SqlAudit:
         )
         return rows.all()
 
+    async def search(
+        self,
+        *,
+        before_id: int | None,
+        limit: int,
+        action: str | None = None,
+        actor: str | None = None,
+        customer_id: int | None = None,
+    ) -> Sequence[AuditEntry]:
+        stmt = select(AuditEntry).order_by(AuditEntry.audit_id.desc()).limit(limit)
+        if before_id is not None:
+            stmt = stmt.where(AuditEntry.audit_id < before_id)
+        if action:
+            stmt = stmt.where(AuditEntry.action == action)
+        if actor:
+            stmt = stmt.where(AuditEntry.actor == actor)
+        if customer_id is not None:
+            stmt = stmt.where(AuditEntry.customer_id == customer_id)
+        return (await self._s.scalars(stmt)).all()
+
 
 class SqlAdmins:
     """Admin users in the database."""

@@ -223,3 +223,27 @@ async def test_customer_forms_need_the_csrf_token(
         f"/admin/customers/edit/{created['uuid']}/sessions", data={"csrf": "a" * 64}
     )
     assert refused.status_code == 403
+
+
+async def test_the_audit_page_lists_and_filters_entries(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    await client.post(f"{url}/sessions", data={"csrf": token})
+    await client.post(
+        f"{url}/profile",
+        data={
+            "csrf": token,
+            "full_name": "J S",
+            "email": "john.smith@example.com",
+            "status": "1",
+            "group_id": "1",
+        },
+    )
+    page = await client.get("/admin/audit")
+    assert page.status_code == 200
+    actions = re.findall(r"<td>(\w+_\w+)</td>", page.text)
+    assert actions == ["customer_updated", "sessions_revoked"]
+    filtered = await client.get("/admin/audit?action=sessions_revoked")
+    assert re.findall(r"<td>(\w+_\w+)</td>", filtered.text) == ["sessions_revoked"]

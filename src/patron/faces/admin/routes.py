@@ -30,6 +30,7 @@ FACE = "admin"
 STORE = 1
 ADMIN_COOKIE = "asid"  # the same admin sessions as the EverShop admin API
 PAGE_SIZE = 20
+AUDIT_PAGE = 50
 SORTS = {"name": "full_name", "email": "email", "created": "created_at", "status": "status"}
 
 
@@ -376,3 +377,37 @@ async def revoke_sessions(request: Request, customer_id: str) -> Response:
 
 def _actor(request: Request, admin: Any) -> Actor:
     return Actor(f"admin:{admin.admin_user_id}", ip=client_info(request, FACE).ip, face=FACE)
+
+
+@router.get("/admin/audit")
+async def audit_page(request: Request) -> Response:
+    """The audit log, newest first, 50 per page, filtered by action, actor or customer id."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    query = request.query_params
+    kept = {k: query[k][:80] for k in ("action", "actor", "customer_id") if query.get(k)}
+    entries = await audit.search(
+        services.uow(),
+        before_id=_int(query.get("before")),
+        limit=AUDIT_PAGE,
+        action=kept.get("action"),
+        actor=kept.get("actor"),
+        customer_id=_int(kept.get("customer_id")),
+    )
+    older = (
+        "/admin/audit?" + urlencode({**kept, "before": entries[-1].audit_id})
+        if len(entries) == AUDIT_PAGE
+        else None
+    )
+    context = {
+        "title": "Audit log",
+        "admin": admin,
+        "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
+        "entries": entries,
+        "query": kept,
+        "older": older,
+    }
+    return _page(request, "audit.html", context)
