@@ -22,6 +22,7 @@ class ErrorCode(StrEnum):
     property_not_found = "property_not_found"
     list_item_not_found = "list_item_not_found"
     group_not_found = "group_not_found"
+    group_in_use = "group_in_use"
     admin_not_found = "admin_not_found"
     email_already_registered = "email_already_registered"
     login_name_taken = "login_name_taken"

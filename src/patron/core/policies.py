@@ -23,6 +23,7 @@ class Action(StrEnum):
     edit_customer = "edit_customer"
     delete_customer = "delete_customer"
     manage_sessions = "manage_sessions"
+    manage_groups = "manage_groups"
 
 
 _SUPPORT_ALLOWS = frozenset({Action.view_customers, Action.edit_customer, Action.manage_sessions})

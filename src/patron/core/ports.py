@@ -19,6 +19,7 @@ from patron.core.entities import (
     AuditEntry,
     Customer,
     CustomerAddress,
+    CustomerGroup,
     CustomerListItem,
     CustomerOrder,
     CustomerProperty,
@@ -85,6 +86,16 @@ class IdempotencyRepository(Protocol):
     async def complete(
         self, record_id: int, *, status: int, content_type: str, body: str, customer_id: int | None
     ) -> None: ...
+
+
+class GroupRepository(Protocol):
+    """Customer groups and how many customers each holds."""
+
+    async def add(self, group: CustomerGroup) -> None: ...
+    async def get(self, store_id: int, group_id: int) -> CustomerGroup | None: ...
+    async def list_with_counts(self, store_id: int) -> Sequence[tuple[CustomerGroup, int]]: ...
+    async def members(self, group_id: int) -> int: ...
+    async def delete(self, group: CustomerGroup) -> None: ...
 
 
 class AuditRepository(Protocol):
@@ -193,6 +204,8 @@ class UnitOfWork(Protocol):
     def idempotency(self) -> IdempotencyRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def groups(self) -> GroupRepository: ...
     @property
     def customer_sessions(self) -> SessionRepository[CustomerSession, Customer]: ...
     @property

@@ -298,6 +298,45 @@ class SqlOrders:
         await self._s.flush()
 
 
+class SqlGroups:
+    """Customer groups in the database."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def add(self, group: CustomerGroup) -> None:
+        self._s.add(group)
+        await self._s.flush()
+
+    async def get(self, store_id: int, group_id: int) -> CustomerGroup | None:
+        return await self._s.scalar(
+            select(CustomerGroup).where(
+                CustomerGroup.customer_group_id == group_id, CustomerGroup.store_id == store_id
+            )
+        )
+
+    async def list_with_counts(self, store_id: int) -> Sequence[tuple[CustomerGroup, int]]:
+        members = (
+            select(func.count())
+            .where(Customer.group_id == CustomerGroup.customer_group_id)
+            .scalar_subquery()
+        )
+        rows = await self._s.execute(
+            select(CustomerGroup, members)
+            .where(CustomerGroup.store_id == store_id)
+            .order_by(CustomerGroup.customer_group_id)
+        )
+        return [(group, int(count)) for group, count in rows.all()]
+
+    async def members(self, group_id: int) -> int:
+        count = await self._s.scalar(select(func.count()).where(Customer.group_id == group_id))
+        return int(count or 0)
+
+    async def delete(self, group: CustomerGroup) -> None:
+        await self._s.delete(group)
+        await self._s.flush()
+
+
 class SqlAudit:
     """The audit log in the database (rows are only ever added)."""
 

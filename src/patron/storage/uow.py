@@ -21,6 +21,7 @@ from patron.storage.repositories import (
     SqlAudit,
     SqlCustomers,
     SqlCustomerSessions,
+    SqlGroups,
     SqlIdempotency,
     SqlListItems,
     SqlOrders,
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
     customer_tokens: SqlTokens
     idempotency: SqlIdempotency
     audit: SqlAudit
+    groups: SqlGroups
     customer_sessions: SqlCustomerSessions
     admin_sessions: SqlAdminSessions
 
@@ -89,6 +91,7 @@ class SqlUnitOfWork:
         self.customer_tokens = SqlTokens(session)
         self.idempotency = SqlIdempotency(session)
         self.audit = SqlAudit(session)
+        self.groups = SqlGroups(session)
         self.customer_sessions = SqlCustomerSessions(session)
         self.admin_sessions = SqlAdminSessions(session)
         return self

@@ -14,7 +14,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import audit, auth, customers
+from patron.core import audit, auth, customers, groups
 from patron.core.audit import Actor
 from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
 from patron.core.normalise import parse_uuid
@@ -411,3 +411,68 @@ async def audit_page(request: Request) -> Response:
         "older": older,
     }
     return _page(request, "audit.html", context)
+
+
+@router.get("/admin/groups")
+async def groups_page(request: Request) -> Response:
+    """Customer groups with their sizes; administrators create, rename and delete them."""
+    return await _groups_page(request)
+
+
+async def _groups_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    context = {
+        "title": "Customer groups",
+        "admin": admin,
+        "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
+        "groups": await groups.list_groups(services.uow(), store_id=STORE),
+        "can_manage": allows(admin, Action.manage_groups),
+        "error": error,
+        "notice": request.query_params.get("done"),
+    }
+    return _page(request, "groups.html", context, status)
+
+
+@router.post("/admin/groups")
+@router.post("/admin/groups/{group_id}/rename")
+@router.post("/admin/groups/{group_id}/delete")
+async def change_groups(request: Request) -> Response:
+    """Create (no id), rename or delete a group; refusals are shown on the page."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    form = await request.form()
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    if not allows(admin, Action.manage_groups):
+        return _forbidden(request)
+    group_id = _int(request.path_params.get("group_id"))
+    actor = _actor(request, admin)
+    name = str(form.get("group_name") or "")
+    try:
+        if request.url.path.endswith("/delete") and group_id is not None:
+            await groups.delete_group(
+                services.uow(), services.clock, store_id=STORE, group_id=group_id, actor=actor
+            )
+        elif request.url.path.endswith("/rename") and group_id is not None:
+            await groups.rename_group(
+                services.uow(),
+                services.clock,
+                store_id=STORE,
+                group_id=group_id,
+                name=name,
+                actor=actor,
+            )
+        else:
+            await groups.create_group(
+                services.uow(), services.clock, store_id=STORE, name=name, actor=actor
+            )
+    except DomainError as exc:
+        return await _groups_page(request, error=exc.message, status=400)
+    return security.harden(RedirectResponse("/admin/groups?done=1", status_code=303))
