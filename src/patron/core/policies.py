@@ -24,6 +24,7 @@ class Action(StrEnum):
     delete_customer = "delete_customer"
     manage_sessions = "manage_sessions"
     manage_groups = "manage_groups"
+    manage_admins = "manage_admins"
 
 
 _SUPPORT_ALLOWS = frozenset({Action.view_customers, Action.edit_customer, Action.manage_sessions})

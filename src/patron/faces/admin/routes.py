@@ -14,11 +14,11 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import audit, auth, customers, groups
+from patron.core import admins, audit, auth, customers, groups
 from patron.core.audit import Actor
 from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
 from patron.core.normalise import parse_uuid
-from patron.core.policies import Action, allows
+from patron.core.policies import Action, Role, allows
 from patron.core.ports import CustomerFilter
 from patron.faces._shared.http import client_info, is_https
 from patron.faces._shared.services import Services, services_of
@@ -476,3 +476,81 @@ async def change_groups(request: Request) -> Response:
     except DomainError as exc:
         return await _groups_page(request, error=exc.message, status=400)
     return security.harden(RedirectResponse("/admin/groups?done=1", status_code=303))
+
+
+@router.get("/admin/users")
+async def users_page(request: Request) -> Response:
+    """Admin users (administrators only): list, create, disable or enable, change role."""
+    return await _users_page(request)
+
+
+async def _users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    if not allows(admin, Action.manage_admins):
+        return _forbidden(request)
+    context = {
+        "title": "Admin users",
+        "admin": admin,
+        "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
+        "users": await admins.list_admins(services.uow()),
+        "roles": [role.value for role in Role],
+        "error": error,
+        "notice": request.query_params.get("done"),
+    }
+    return _page(request, "users.html", context, status)
+
+
+@router.post("/admin/users")
+@router.post("/admin/users/{admin_id}")
+async def change_users(request: Request) -> Response:
+    """Create an admin user (no id) or change one's role and status."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    form = await request.form()
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    if not allows(admin, Action.manage_admins):
+        return _forbidden(request)
+    target = parse_uuid(str(request.path_params.get("admin_id", "")))
+    role = str(form.get("role") or "") or None
+    try:
+        if target is None:
+            created = await admins.create_admin(
+                services.uow(),
+                services.hasher,
+                services.clock,
+                email=str(form.get("email") or ""),
+                password=str(form.get("password") or ""),
+                role=role or Role.administrator,
+                policy=services.passwords,
+            )
+            async with services.uow() as uow:
+                await audit.record(
+                    uow,
+                    services.clock,
+                    actor=_actor(request, admin),
+                    action="admin_created",
+                    customer_id=None,
+                    changes={"admin": [None, created.email], "role": [None, created.role]},
+                )
+                await uow.commit()
+        else:
+            status_value = str(form.get("status") or "")
+            await admins.change_admin(
+                services.uow(),
+                services.clock,
+                admin_uuid=target,
+                role=role,
+                status=int(status_value) if status_value in ("0", "1") else None,
+                actor=_actor(request, admin),
+            )
+    except DomainError as exc:
+        return await _users_page(request, error=exc.message, status=400)
+    return security.harden(RedirectResponse("/admin/users?done=1", status_code=303))
