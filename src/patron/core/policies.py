@@ -25,6 +25,8 @@ class Action(StrEnum):
     manage_sessions = "manage_sessions"
     manage_groups = "manage_groups"
     manage_admins = "manage_admins"
+    erase_customer = "erase_customer"
+    export_customer = "export_customer"
 
 
 _SUPPORT_ALLOWS = frozenset({Action.view_customers, Action.edit_customer, Action.manage_sessions})

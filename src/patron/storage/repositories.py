@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, func, select, update
+from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -244,6 +244,14 @@ class SqlIdempotency:
         await self._s.execute(
             delete(IdempotencyRecord)
             .where(IdempotencyRecord.record_id == record_id)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    async def forget(self, customer_id: int, values: Sequence[str]) -> None:
+        named = [IdempotencyRecord.body.contains(v, autoescape=True) for v in values if v]
+        await self._s.execute(
+            delete(IdempotencyRecord)
+            .where(or_(IdempotencyRecord.customer_id == customer_id, *named))
             .execution_options(synchronize_session="fetch")
         )
 

@@ -14,13 +14,14 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import admins, audit, auth, customers, groups
+from patron.core import admins, audit, auth, customers, groups, privacy
 from patron.core.audit import Actor
 from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
 from patron.core.normalise import parse_uuid
 from patron.core.policies import Action, Role, allows
 from patron.core.ports import CustomerFilter
 from patron.faces._shared.http import client_info, is_https
+from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services, services_of
 from patron.faces.admin import security
 
@@ -247,6 +248,7 @@ async def _customer_page(
         "sessions": live,
         "timeline": timeline,
         "can_edit": allows(admin, Action.edit_customer),
+        "can_erase": allows(admin, Action.erase_customer),
         "notice": request.query_params.get("done"),
         "errors": errors or {},
         "values": values or {},
@@ -554,3 +556,64 @@ async def change_users(request: Request) -> Response:
     except DomainError as exc:
         return await _users_page(request, error=exc.message, status=400)
     return security.harden(RedirectResponse("/admin/users?done=1", status_code=303))
+
+
+@router.get("/admin/customers/edit/{customer_id}/export")
+async def export_customer(request: Request, customer_id: str) -> Response:
+    """Download everything stored about the customer as JSON (administrators only; audited)."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    _, admin = found
+    if not allows(admin, Action.export_customer):
+        return _forbidden(request)
+    parsed = parse_uuid(customer_id)
+    try:
+        if parsed is None:
+            raise DomainError("Customer not found")
+        document = await privacy.export_customer(
+            services.uow(),
+            services.clock,
+            store_id=STORE,
+            customer_uuid=parsed,
+            actor=_actor(request, admin),
+        )
+    except DomainError:
+        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    response = JSONResponse(document)
+    response.headers["Content-Disposition"] = f'attachment; filename="customer-{parsed}.json"'
+    return security.harden(response)
+
+
+@router.post("/admin/customers/edit/{customer_id}/erase")
+async def erase_customer(request: Request, customer_id: str) -> Response:
+    """Erase the customer's personal data, once the confirmation box is ticked."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    form = await request.form()
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    if not allows(admin, Action.erase_customer):
+        return _forbidden(request)
+    parsed = parse_uuid(customer_id)
+    if parsed is None:
+        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    if form.get("confirm") != "erase":
+        return await _customer_page(
+            request, customer_id, errors={"erase": "Tick the box to confirm the erasure"}
+        )
+    try:
+        await privacy.erase_customer(
+            services.uow(),
+            services.clock,
+            store_id=STORE,
+            customer_uuid=parsed,
+            actor=_actor(request, admin),
+        )
+    except DomainError:
+        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    return security.harden(RedirectResponse("/admin/customers?erased=1", status_code=303))
