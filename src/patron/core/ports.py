@@ -240,6 +240,10 @@ class CustomerFilter:
     descending: bool = False
     page: int = 1
     limit: int = 20
+    # The admin grid's extras: the keyword also matches login names; a creation date range.
+    keyword_login_name: bool = False
+    created_from: datetime | None = None
+    created_before: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -69,12 +69,13 @@ def _conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = [_C.store_id == flt.store_id]
     if flt.keyword:
         term = normalise.fold(flt.keyword)
-        where.append(
-            or_(
-                _C.name_key.contains(term, autoescape=True),
-                _C.email_key.contains(term, autoescape=True),
-            )
-        )
+        matches = [
+            _C.name_key.contains(term, autoescape=True),
+            _C.email_key.contains(term, autoescape=True),
+        ]
+        if flt.keyword_login_name:
+            matches.append(_C.login_key.contains(term, autoescape=True))
+        where.append(or_(*matches))
     if flt.full_name:
         where.append(_C.name_key.contains(normalise.fold(flt.full_name), autoescape=True))
     if flt.email:
@@ -83,6 +84,10 @@ def _conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
         where.append(_C.status == flt.status)
     if flt.group_id is not None:
         where.append(_C.group_id == flt.group_id)
+    if flt.created_from is not None:
+        where.append(_C.created_at >= flt.created_from)
+    if flt.created_before is not None:
+        where.append(_C.created_at < flt.created_before)
     return where
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from patron.faces._shared.services import Services
 from tests import factories
+from tests.faces.abantecart import wire
 
 pytestmark = pytest.mark.anyio
 CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -247,3 +248,63 @@ async def test_the_audit_page_lists_and_filters_entries(
     assert actions == ["customer_updated", "sessions_revoked"]
     filtered = await client.get("/admin/audit?action=sessions_revoked")
     assert re.findall(r"<td>(\w+_\w+)</td>", filtered.text) == ["sessions_revoked"]
+
+
+async def test_bulk_disable_asks_for_confirmation_then_applies_and_audits(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    first = await factories.register(client, email="a@example.com", full_name="A A")
+    second = await factories.register(client, email="b@example.com", full_name="B B")
+    await _sign_in(client, services)
+    grid = await client.get("/admin/customers")
+    token = CSRF.search(grid.text).group(1)  # type: ignore[union-attr]
+    ids = [first["uuid"], second["uuid"]]
+    ask = await client.post(
+        "/admin/customers/bulk", data={"csrf": token, "action": "disable", "ids": ids}
+    )
+    assert ask.status_code == 200
+    assert "Disable 2 customers?" in ask.text
+    assert (await client.get("/admin/customers?status=0")).text.count("/admin/customers/edit/") == 0
+    done = await client.post(
+        "/admin/customers/bulk",
+        data={"csrf": token, "action": "disable", "ids": ids, "confirm": "yes"},
+    )
+    assert (done.status_code, done.headers["location"]) == (303, "/admin/customers?done=disable")
+    disabled = await client.get("/admin/customers?status=0")
+    assert disabled.text.count("/admin/customers/edit/") == 2
+    actions = re.findall(r"<td>(customer_\w+)</td>", (await client.get("/admin/audit")).text)
+    assert actions[:2] == ["customer_updated", "customer_updated"]
+
+
+async def test_support_cannot_bulk_delete(client: httpx.AsyncClient, services: Services) -> None:
+    created = await factories.register(client)
+    await factories.create_admin(services, email="support@example.com", role="support")
+    form = await client.get("/admin/login")
+    token = CSRF.search(form.text).group(1)  # type: ignore[union-attr]
+    await client.post(
+        "/admin/login",
+        data={"csrf": token, "email": "support@example.com", "password": factories.ADMIN_PASSWORD},
+    )
+    grid = await client.get("/admin/customers")
+    assert '<option value="delete">' not in grid.text
+    csrf = CSRF.search(grid.text).group(1)  # type: ignore[union-attr]
+    refused = await client.post(
+        "/admin/customers/bulk",
+        data={"csrf": csrf, "action": "delete", "ids": [created["uuid"]], "confirm": "yes"},
+    )
+    assert refused.status_code == 403
+
+
+async def test_the_grid_finds_login_names_and_filters_by_creation_date(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await factories.register(client)
+    await wire.register(client, loginname="zebra_rider", email="zed@example.com")
+    await _sign_in(client, services)
+    found = await client.get("/admin/customers?keyword=zebra")
+    assert "zed@example.com" in found.text
+    assert "john.smith@example.com" not in found.text
+    none = await client.get("/admin/customers?created_to=2001-01-01")
+    assert "0 customers" in none.text
+    today = await client.get("/admin/customers?created_from=2001-01-01")
+    assert "2 customers" in today.text

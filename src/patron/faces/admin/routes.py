@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -152,14 +153,31 @@ def _int(value: str | None) -> int | None:
     return int(value) if value is not None and value.isdigit() and len(value) < 10 else None
 
 
+def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
+    """A ``YYYY-MM-DD`` form value as the start of that day (or of the next one), UTC."""
+    try:
+        day = date.fromisoformat(text or "")
+    except ValueError:
+        return None
+    start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    return start + timedelta(days=1) if next_day else start
+
+
 def _grid_filter(request: Request) -> tuple[CustomerFilter, dict[str, str]]:
     query = request.query_params
     sort = query.get("sort", "")
     descending = sort.startswith("-")
     order_by = SORTS.get(sort.lstrip("-"), "customer_id")
     status = _int(query.get("status"))
-    kept = {k: query[k] for k in ("keyword", "status", "group_id", "sort") if query.get(k)}
+    kept = {
+        k: query[k][:100]
+        for k in ("keyword", "status", "group_id", "sort", "created_from", "created_to")
+        if query.get(k)
+    }
     flt = CustomerFilter(
+        keyword_login_name=True,
+        created_from=_day(kept.get("created_from")),
+        created_before=_day(kept.get("created_to"), next_day=True),
         keyword=(query.get("keyword") or "").strip()[:100] or None,
         status=status if status in (0, 1) else None,
         group_id=_int(query.get("group_id")),
@@ -199,6 +217,8 @@ async def customer_grid(request: Request) -> Response:
         "previous": link(page=flt.page - 1) if flt.page > 1 else None,
         "next": link(page=flt.page + 1) if flt.page < last else None,
         "query": kept,
+        "done": request.query_params.get("done"),
+        "can_delete": allows(admin, Action.delete_customer),
         "sort_link": lambda column: link(
             sort=("-" + column) if kept.get("sort") == column else column, page=1
         ),
@@ -617,3 +637,67 @@ async def erase_customer(request: Request, customer_id: str) -> Response:
     except DomainError:
         return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
     return security.harden(RedirectResponse("/admin/customers?erased=1", status_code=303))
+
+
+BULK = {
+    "enable": Action.edit_customer,
+    "disable": Action.edit_customer,
+    "delete": Action.delete_customer,
+}
+
+
+@router.post("/admin/customers/bulk")
+async def bulk_action(request: Request) -> Response:
+    """Enable, disable or delete the ticked customers: first a confirmation page, then the
+    change (``confirm=yes``). Each change goes through the core and the audit log."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    form = await request.form()
+    csrf = security.token_for(_csrf_key(services), str(session.uuid))
+    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
+        return _forbidden(request)
+    action = str(form.get("action") or "")
+    if action not in BULK or not allows(admin, BULK[action]):
+        return _forbidden(request)
+    ids = [u for u in (parse_uuid(str(v)) for v in form.getlist("ids")) if u is not None][:100]
+    if form.get("confirm") != "yes":
+        rows = []
+        for customer_uuid in ids:
+            try:
+                rows.append(
+                    await customers.get_customer(
+                        services.queries, store_id=STORE, customer_uuid=customer_uuid
+                    )
+                )
+            except DomainError:
+                continue
+        context = {"title": "Confirm", "admin": admin, "csrf": csrf, "action": action, "rows": rows}
+        return _page(request, "confirm.html", context)
+    actor = _actor(request, admin)
+    for customer_uuid in ids:
+        try:
+            if action == "delete":
+                await customers.delete_customer(
+                    services.uow(),
+                    store_id=STORE,
+                    customer_uuid=customer_uuid,
+                    clock=services.clock,
+                    actor=actor,
+                )
+            else:
+                await customers.update_customer(
+                    services.uow(),
+                    services.hasher,
+                    services.clock,
+                    store_id=STORE,
+                    customer_uuid=customer_uuid,
+                    changes={"status": int(action == "enable")},
+                    policy=services.passwords,
+                    actor=actor,
+                )
+        except DomainError:
+            continue  # gone meanwhile: nothing to do for it
+    return security.harden(RedirectResponse(f"/admin/customers?done={action}", status_code=303))
