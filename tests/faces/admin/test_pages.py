@@ -308,3 +308,62 @@ async def test_the_grid_finds_login_names_and_filters_by_creation_date(
     assert "0 customers" in none.text
     today = await client.get("/admin/customers?created_from=2001-01-01")
     assert "2 customers" in today.text
+
+
+async def test_addresses_are_added_changed_made_default_and_deleted(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    missing = await client.post(f"{url}/addresses", data={"csrf": token, "city": "X"})
+    assert missing.status_code == 400
+    assert "Full name is required, Address is required" in missing.text
+    for street in ("1 First Street", "2 Second Street"):
+        added = await client.post(
+            f"{url}/addresses",
+            data={
+                "csrf": token,
+                "full_name": "John Smith",
+                "address_1": street,
+                "province": "IL",
+                "postcode": "62701",
+                "country": "us",
+                "city": "Springfield",
+            },
+        )
+        assert added.status_code == 303
+    shown = (await client.get(f"/api/customers/{created['uuid']}")).json()["data"]["addresses"]
+    assert [a["address_1"] for a in shown] == ["1 First Street", "2 Second Street"]
+    second = shown[1]["uuid"]
+    await client.post(f"{url}/addresses/{second}", data={"csrf": token, "is_default": "1"})
+    await client.post(
+        f"{url}/addresses/{shown[0]['uuid']}", data={"csrf": token, "city": "Shelbyville"}
+    )
+    shown = (await client.get(f"/api/customers/{created['uuid']}")).json()["data"]["addresses"]
+    assert [(a["city"], a["is_default"]) for a in shown] == [
+        ("Shelbyville", False),
+        ("Springfield", True),
+    ]
+    await client.post(f"{url}/addresses/{second}/delete", data={"csrf": token})
+    shown = (await client.get(f"/api/customers/{created['uuid']}")).json()["data"]["addresses"]
+    assert [a["address_1"] for a in shown] == ["1 First Street"]
+
+
+async def test_the_customer_page_lists_order_summaries(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, _ = await _customer_page(client, services)
+    await client.put(
+        f"/api/customers/{created['uuid']}/orders/7001",
+        json={
+            "status_id": 1,
+            "status_name": "Pending",
+            "total": "12.50",
+            "currency_code": "EUR",
+            "line_count": 3,
+        },
+    )
+    page = await client.get(f"/admin/customers/edit/{created['uuid']}")
+    assert "Orders (1)" in page.text
+    assert "<td>7001</td>" in page.text
+    assert "12.5000 EUR" in page.text or "12.50 EUR" in page.text

@@ -15,7 +15,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import admins, audit, auth, customers, groups, privacy
+from patron.core import addresses as address_book
+from patron.core import admins, audit, auth, customers, groups, orders, privacy
 from patron.core.audit import Actor
 from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
 from patron.core.normalise import parse_uuid
@@ -259,6 +260,9 @@ async def _customer_page(
         services.uow(), services.clock, customer_id=row.customer_id, policy=services.sessions
     )
     timeline = await audit.customer_timeline(services.uow(), customer_id=row.customer_id)
+    order_rows, order_total = await orders.list_orders(
+        services.uow(), store_id=STORE, customer_uuid=row.uuid, page=1, limit=20
+    )
     context = {
         "title": row.full_name or row.email,
         "admin": admin,
@@ -267,6 +271,8 @@ async def _customer_page(
         "addresses": addresses,
         "sessions": live,
         "timeline": timeline,
+        "orders": order_rows,
+        "order_total": order_total,
         "can_edit": allows(admin, Action.edit_customer),
         "can_erase": allows(admin, Action.erase_customer),
         "notice": request.query_params.get("done"),
@@ -701,3 +707,60 @@ async def bulk_action(request: Request) -> Response:
         except DomainError:
             continue  # gone meanwhile: nothing to do for it
     return security.harden(RedirectResponse(f"/admin/customers?done={action}", status_code=303))
+
+
+ADDRESS_FIELDS = (
+    "full_name",
+    "telephone",
+    "address_1",
+    "address_2",
+    "city",
+    "province",
+    "postcode",
+    "country",
+)
+
+
+@router.post("/admin/customers/edit/{customer_id}/addresses")
+@router.post("/admin/customers/edit/{customer_id}/addresses/{address_id}")
+@router.post("/admin/customers/edit/{customer_id}/addresses/{address_id}/delete")
+async def change_address(request: Request, customer_id: str) -> Response:
+    """Add an address (no id), change one (fields, "default") or delete one."""
+    checked = await _form_action(request, customer_id)
+    if isinstance(checked, Response):
+        return checked
+    services, _, customer_uuid, form = checked
+    address_uuid = parse_uuid(str(request.path_params.get("address_id", "")))
+    fields: dict[str, Any] = {
+        k: str(form.get(k) or "").strip() or None for k in ADDRESS_FIELDS if k in form
+    }
+    if "is_default" in form:
+        fields["is_default"] = form.get("is_default") == "1"
+    try:
+        if address_uuid is None:
+            await address_book.add_address(
+                services.uow(),
+                services.clock,
+                store_id=STORE,
+                customer_uuid=customer_uuid,
+                fields=fields,
+            )
+        elif request.url.path.endswith("/delete"):
+            await address_book.delete_address(
+                services.uow(),
+                store_id=STORE,
+                customer_uuid=customer_uuid,
+                address_uuid=address_uuid,
+            )
+        else:
+            await address_book.update_address(
+                services.uow(),
+                services.clock,
+                store_id=STORE,
+                customer_uuid=customer_uuid,
+                address_uuid=address_uuid,
+                fields=fields,
+            )
+    except DomainError as exc:
+        return await _customer_page(request, str(customer_uuid), errors={"address": exc.message})
+    return _back(customer_uuid, "address")
