@@ -6,6 +6,8 @@ Skipped with a message when no chromium is installed, unless PATRON_TEST_BROWSER
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import shutil
 from collections.abc import AsyncIterator, Iterator
@@ -52,7 +54,7 @@ def server(tmp_path: Path) -> Iterator[Patron]:
 async def page(server: Patron) -> AsyncIterator[Page]:
     async with async_playwright() as driver:
         browser = await driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        context = await browser.new_context(base_url=server.base)
+        context = await browser.new_context(base_url=server.base, accept_downloads=True)
         yield await context.new_page()
         await browser.close()
 
@@ -95,6 +97,27 @@ async def test_sign_in_search_open_edit_and_revoke(server: Patron, page: Page) -
     await expect(page.locator("text=Revoke all sessions")).to_be_visible()
     await page.click("text=Revoke all sessions")
     await expect(page.locator("text=No active sessions.")).to_be_visible()
+
+    add = page.locator("form[action$='/addresses']")
+    await add.locator("input[name=full_name]").fill("Grace Hopper")
+    await add.locator("input[name=address_1]").fill("1 Navy Yard")
+    await add.locator("input[name=city]").fill("Arlington")
+    await add.locator("input[name=province]").fill("VA")
+    await add.locator("input[name=postcode]").fill("22202")
+    await add.locator("input[name=country]").fill("US")
+    await add.locator("button").click()
+    await expect(page.locator("div.address")).to_contain_text("1 Navy Yard")
+
+    async with page.expect_download() as download_info:
+        await page.click("text=Download everything stored about this customer (JSON)")
+    download = await download_info.value
+    exported = await asyncio.to_thread(Path(await download.path()).read_text)
+    assert json.loads(exported)["customer"]["email"] == "grace@example.com"
+
+    await page.check("input[name=confirm]")
+    await page.click("text=Erase customer")
+    await expect(page.locator("h1")).to_have_text("Customers")
+    await expect(page.locator("p.total")).to_have_text("2 customers")
 
     await page.click("header button")  # sign out
     await expect(page.locator("h1")).to_have_text("Sign in")
