@@ -28,6 +28,7 @@ from patron.core.ports import (
     CustomerPage,
     CustomerQueries,
     CustomerRow,
+    GridPage,
     UnitOfWork,
 )
 from patron.core.throttle import Throttle
@@ -620,6 +621,18 @@ async def get_customer_with_addresses(
     if found is None:
         raise NotFound("Customer not found", code=ErrorCode.customer_not_found)
     return found
+
+
+async def grid(
+    queries: CustomerQueries,
+    flt: CustomerFilter,
+    *,
+    after: tuple[Any, int] | None = None,
+    before: tuple[Any, int] | None = None,
+) -> GridPage:
+    """One keyset page of the admin grid (fast on deep pages) with an exact, estimated or
+    capped total."""
+    return await queries.grid(flt, after=after, before=before)
 
 
 async def list_customers(queries: CustomerQueries, flt: CustomerFilter) -> CustomerPage:

@@ -282,6 +282,21 @@ class AddressRow:
 
 
 @dataclass(frozen=True)
+class GridPage:
+    """One keyset page of customers: rows, the rows' edge keys for paging, and a total that is
+    exact, an estimate (``estimated``) or a lower bound (``at_least``)."""
+
+    rows: Sequence[CustomerRow]
+    first_key: tuple[Any, int] | None
+    last_key: tuple[Any, int] | None
+    has_previous: bool
+    has_next: bool
+    total: int
+    estimated: bool = False
+    at_least: bool = False
+
+
+@dataclass(frozen=True)
 class CustomerPage:
     """One page of customers and the exact number that match."""
 
@@ -298,6 +313,11 @@ class CustomerQueries(Protocol):
     ) -> tuple[CustomerRow, list[AddressRow]] | None: ...
     async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]: ...
     async def page(self, flt: CustomerFilter) -> CustomerPage: ...
+    async def grid(
+        self, flt: CustomerFilter, *, after: tuple[Any, int] | None, before: tuple[Any, int] | None
+    ) -> GridPage:
+        """A keyset page after the key ``after`` or before ``before`` (neither: the first)."""
+        ...
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from patron.core import normalise
@@ -22,6 +22,7 @@ from patron.core.ports import (
     CustomerFilter,
     CustomerPage,
     CustomerRow,
+    GridPage,
     OrderHistory,
     OrderRow,
     SubItems,
@@ -110,6 +111,10 @@ _ROW_WIDTH = len(_ROW_COLUMNS)
 _ADDRESS_KEYS = [column.key for column in _ADDRESS_COLUMNS]
 
 
+GRID_COUNT_CAP = 10_000
+_ESTIMATE = text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'customer'")
+
+
 class SqlCustomerQueries:
     """Customer reads straight off the engine, no ORM entities."""
 
@@ -138,6 +143,71 @@ class SqlCustomerQueries:
     async def addresses_of(self, customer_id: int) -> Sequence[AddressRow]:
         rows = await self._all(_ADDRESSES_OF, customer_id=customer_id)
         return [AddressRow(*row) for row in rows]
+
+    async def grid(
+        self, flt: CustomerFilter, *, after: tuple[Any, int] | None, before: tuple[Any, int] | None
+    ) -> GridPage:
+        column = SORTABLE.get(flt.order_by, _C.customer_id)
+        where = _conditions(flt)
+        backwards = before is not None
+        # Walking backwards is walking forwards in the opposite order, then flipping the rows.
+        descending = flt.descending != backwards
+        key = tuple_(column, _C.customer_id)
+        edge = before if backwards else after
+        if edge is not None:
+            where.append(key < tuple_(*edge) if descending else key > tuple_(*edge))
+        order = [column.desc(), _C.customer_id.desc()] if descending else [column, _C.customer_id]
+        stmt = select(*_ROW_COLUMNS, column).where(*where).order_by(*order).limit(flt.limit + 1)
+        async with self._engine.connect() as conn:
+            found = list((await conn.execute(stmt)).all())
+            total, estimated, at_least = await self._grid_total(conn, flt)
+        more = len(found) > flt.limit
+        found = found[: flt.limit]
+        if backwards:
+            found.reverse()
+        rows = [CustomerRow(*row[:-1]) for row in found]
+        keys = [(row[-1], row[0]) for row in found]
+        return GridPage(
+            rows=rows,
+            first_key=keys[0] if keys else None,
+            last_key=keys[-1] if keys else None,
+            has_previous=more if backwards else edge is not None,
+            has_next=edge is not None if backwards else more,
+            total=total,
+            estimated=estimated,
+            at_least=at_least,
+        )
+
+    async def _grid_total(self, conn: Any, flt: CustomerFilter) -> tuple[int, bool, bool]:
+        """Exact when cheap; the planner's estimate for the whole table on PostgreSQL; counted
+        up to a cap when filtered (no full scans for a page header)."""
+        filtered = any(
+            (
+                flt.keyword,
+                flt.full_name,
+                flt.email,
+                flt.status is not None,
+                flt.group_id is not None,
+                flt.created_from,
+                flt.created_before,
+            )
+        )
+        if not filtered and conn.dialect.name == "postgresql":
+            estimate = (await conn.execute(_ESTIMATE)).scalar()
+            if estimate is not None and estimate >= GRID_COUNT_CAP:
+                return int(estimate), True, False
+        capped = (
+            select(literal(1))
+            .select_from(Customer.__table__)
+            .where(*_conditions(flt))
+            .limit(GRID_COUNT_CAP + 1)
+        )
+        count = (
+            await conn.execute(select(func.count()).select_from(capped.subquery()))
+        ).scalar_one()
+        if count > GRID_COUNT_CAP:
+            return GRID_COUNT_CAP, False, True
+        return int(count), False, False
 
     async def page(self, flt: CustomerFilter) -> CustomerPage:
         where = _conditions(flt)

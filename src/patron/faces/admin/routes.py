@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import math
 import uuid
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -25,7 +24,7 @@ from patron.core.ports import CustomerFilter
 from patron.faces._shared.http import client_info, is_https
 from patron.faces._shared.responses import JSONResponse
 from patron.faces._shared.services import Services, services_of
-from patron.faces.admin import security
+from patron.faces.admin import cursors, security
 
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -184,7 +183,6 @@ def _grid_filter(request: Request) -> tuple[CustomerFilter, dict[str, str]]:
         group_id=_int(query.get("group_id")),
         order_by=order_by,
         descending=descending,
-        page=max(1, _int(query.get("page")) or 1),
         limit=PAGE_SIZE,
     )
     return flt, kept
@@ -201,8 +199,13 @@ async def customer_grid(request: Request) -> Response:
     if not allows(admin, Action.view_customers):
         return _forbidden(request)
     flt, kept = _grid_filter(request)
-    page = await customers.list_customers(services.queries, flt)
-    last = max(1, math.ceil(page.total / PAGE_SIZE))
+    query = request.query_params
+    page = await customers.grid(
+        services.queries,
+        flt,
+        after=cursors.decode(query.get("after"), flt.order_by),
+        before=cursors.decode(query.get("before"), flt.order_by),
+    )
 
     def link(**changes: Any) -> str:
         return "/admin/customers?" + urlencode({**kept, **changes})
@@ -213,15 +216,19 @@ async def customer_grid(request: Request) -> Response:
         "csrf": security.token_for(_csrf_key(services), str(session.uuid)),
         "rows": page.rows,
         "total": page.total,
-        "page": flt.page,
-        "last": last,
-        "previous": link(page=flt.page - 1) if flt.page > 1 else None,
-        "next": link(page=flt.page + 1) if flt.page < last else None,
+        "estimated": page.estimated,
+        "at_least": page.at_least,
+        "previous": link(before=cursors.encode(page.first_key))
+        if page.has_previous and page.first_key
+        else None,
+        "next": link(after=cursors.encode(page.last_key))
+        if page.has_next and page.last_key
+        else None,
         "query": kept,
         "done": request.query_params.get("done"),
         "can_delete": allows(admin, Action.delete_customer),
         "sort_link": lambda column: link(
-            sort=("-" + column) if kept.get("sort") == column else column, page=1
+            sort=("-" + column) if kept.get("sort") == column else column
         ),
     }
     return _page(request, "customers.html", context)

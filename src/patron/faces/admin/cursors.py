@@ -1,0 +1,42 @@
+"""Opaque keyset cursors for the customer grid: the sort value and id of a row, in the URL."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from datetime import datetime
+from typing import Any
+
+
+def encode(key: tuple[Any, int] | None) -> str:
+    """The URL form of a row's key."""
+    if key is None:
+        return ""
+    value, row_id = key
+    plain = value.isoformat() if isinstance(value, datetime) else value
+    raw = json.dumps([plain, row_id], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(text: str | None, order_by: str) -> tuple[Any, int] | None:
+    """A row's key from its URL form; None for a missing or damaged cursor."""
+    if not text or len(text) > 1000:
+        return None
+    try:
+        value, row_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, binascii.Error, TypeError):
+        return None
+    if isinstance(row_id, bool) or not isinstance(row_id, int):
+        return None
+    if order_by == "created_at":
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return None
+    elif order_by in ("customer_id", "status"):
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+    elif not isinstance(value, str):
+        return None
+    return value, row_id
