@@ -377,3 +377,37 @@ async def test_the_customer_page_lists_order_summaries(
     assert "Orders (1)" in page.text
     assert "<td>7001</td>" in page.text
     assert "12.5000 EUR" in page.text or "12.50 EUR" in page.text
+
+
+async def test_every_profile_field_is_editable_and_shown_on_other_faces(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created, token = await _customer_page(client, services)
+    url = f"/admin/customers/edit/{created['uuid']}"
+    saved = await client.post(
+        f"{url}/details",
+        data={
+            "csrf": token,
+            "first_name": "Johnny",
+            "last_name": "Smith",
+            "telephone": "555-0101",
+            "company": "Acme",
+            "country": "gb",
+            "birthday": "1990-02-03",
+            "newsletter": "1",
+            "login_name": "johnny_s",
+        },
+    )
+    assert saved.status_code == 303, saved.text[:300]
+    page = (await client.get(url)).text
+    assert 'value="Acme"' in page
+    assert 'value="GB"' in page
+    assert 'value="1990-02-03"' in page
+    login = await client.post(
+        "/index.php?rt=a/account/login",
+        data={"loginname": "johnny_s", "password": factories.CUSTOMER_PASSWORD},
+    )
+    assert login.json()["status"] == 1
+    bad = await client.post(f"{url}/details", data={"csrf": token, "birthday": "03/02/1990"})
+    assert bad.status_code == 400
+    assert "Birthday must be a date (YYYY-MM-DD)" in bad.text

@@ -285,6 +285,10 @@ async def _customer_page(
         "notice": request.query_params.get("done"),
         "errors": errors or {},
         "values": values or {},
+        "details_groups": DETAILS,
+        "details": values
+        if values and values.get("details")
+        else await _details(services, row.uuid),
     }
     return _page(request, "customer.html", context, status)
 
@@ -771,3 +775,94 @@ async def change_address(request: Request, customer_id: str) -> Response:
     except DomainError as exc:
         return await _customer_page(request, str(customer_uuid), errors={"address": exc.message})
     return _back(customer_uuid, "address")
+
+
+# The details form, grouped as the page shows them: (group, [(field, label)]).
+DETAILS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Name",
+        (
+            ("salutation", "Salutation"),
+            ("title", "Title"),
+            ("first_name", "First name"),
+            ("last_name", "Last name"),
+            ("login_name", "Login name"),
+            ("label", "Label"),
+        ),
+    ),
+    (
+        "Contact",
+        (
+            ("telephone", "Telephone"),
+            ("mobile", "Mobile"),
+            ("fax", "Fax"),
+            ("website", "Website"),
+            ("language", "Language"),
+        ),
+    ),
+    ("Company", (("company", "Company"), ("vat_id", "VAT id"))),
+    (
+        "Billing address",
+        (
+            ("address_1", "Address"),
+            ("address_2", "Address (line 2)"),
+            ("address_3", "Address (line 3)"),
+            ("postcode", "Postcode"),
+            ("city", "City"),
+            ("province", "Province"),
+            ("country", "Country"),
+        ),
+    ),
+    ("Other", (("birthday", "Birthday (YYYY-MM-DD)"),)),
+)
+
+
+async def _details(services: Services, customer_uuid: uuid.UUID) -> dict[str, str]:
+    async with services.uow() as uow:
+        customer = await uow.customers.get(STORE, customer_uuid)
+    if customer is None:
+        return {}
+    values = {name: getattr(customer, name) for _, fields in DETAILS for name, _ in fields}
+    values["newsletter"] = "1" if customer.newsletter else ""
+    return {k: "" if v is None else str(v) for k, v in values.items()}
+
+
+@router.post("/admin/customers/edit/{customer_id}/details")
+async def save_details(request: Request, customer_id: str) -> Response:
+    """Save every other profile field; empty inputs clear a field."""
+    checked = await _form_action(request, customer_id)
+    if isinstance(checked, Response):
+        return checked
+    services, admin, customer_uuid, form = checked
+    changes: dict[str, Any] = {}
+    for _, fields in DETAILS:
+        for name, _ in fields:
+            if name in form:
+                changes[name] = str(form.get(name) or "").strip() or None
+    errors: dict[str, str] = {}
+    if changes.get("birthday"):
+        try:
+            changes["birthday"] = date.fromisoformat(changes["birthday"])
+        except ValueError:
+            errors["birthday"] = "Birthday must be a date (YYYY-MM-DD)"
+    changes["newsletter"] = form.get("newsletter") == "1"
+    if not errors:
+        try:
+            await customers.update_customer(
+                services.uow(),
+                services.hasher,
+                services.clock,
+                store_id=STORE,
+                customer_uuid=customer_uuid,
+                changes=changes,
+                policy=services.passwords,
+                actor=_actor(request, admin),
+            )
+        except DomainError as exc:
+            errors[exc.field or "form"] = exc.message
+    if errors:
+        values = {k: "" if v is None else str(v) for k, v in changes.items()}
+        return await _customer_page(
+            request, str(customer_uuid), errors=errors, values={"details": "1", **values}
+        )
+    return _back(customer_uuid, "details")
