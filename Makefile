@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run test lint typecheck fmt migrate bench
+.PHONY: help install run test lint typecheck fmt migrate bench screenshots
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -49,3 +49,6 @@ fmt: install ## Format and auto-fix with ruff
 bench: install ## Small load test of the hot paths (needs wrk); figures go in docs/performance.md
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} bench/smoke.sh
 	$(BIN)/python bench/enumeration.py 2>/dev/null
+
+screenshots: install ## Screenshots of the admin console into docs/screenshots/ (needs chromium)
+	$(BIN)/python tools/screenshots.py
