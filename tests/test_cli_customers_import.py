@@ -372,3 +372,40 @@ def test_export_leaves_hashes_out_unless_asked(database_url: str, tmp_path: Path
     [record] = [json.loads(line) for line in lines.splitlines()]
     assert record["password_hash"] == stored_hash
     assert record["newsletter"] is True
+
+
+def _live_sessions(database_url: str, tmp_path: Path) -> int:
+    async def count(services: Services) -> int:
+        from sqlalchemy import text  # noqa: PLC0415
+
+        async with services.engine.connect() as conn:
+            result = await conn.execute(
+                text("SELECT count(*) FROM customer_session WHERE revoked_at IS NULL")
+            )
+            return int(result.scalar_one())
+
+    found: int = asyncio.run(_with_services(database_url, tmp_path, count))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("change", "ends"),
+    [
+        ({"status": 0}, True),
+        ({"password_hash": _bcrypt("Another-pass-9917")}, True),
+        ({"full_name": "Renamed"}, False),
+    ],
+)
+def test_disabling_or_a_new_hash_ends_the_sessions(
+    database_url: str, tmp_path: Path, change: dict[str, Any], ends: bool
+) -> None:
+    path = _jsonl(tmp_path / "p.jsonl", [SAMPLES["patron"]])
+    assert _run(database_url, tmp_path, "import", str(path))[0] == 0
+    assert _login(database_url, tmp_path, "patron@example.com", PASSWORD) == 200
+    assert _live_sessions(database_url, tmp_path) == 1
+    path = _jsonl(tmp_path / "q.jsonl", [{"email": "patron@example.com", **change}])
+    assert _run(database_url, tmp_path, "import", str(path))[:2] == (
+        0,
+        "inserted 0, updated 1, skipped 0\n",
+    )
+    assert _live_sessions(database_url, tmp_path) == (0 if ends else 1)
