@@ -8,20 +8,23 @@ import json
 import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TextIO
 
 import typer
 import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from patron.core import admins, audit, auth, normalise, orders
+from patron.core import admins, audit, auth, customer_imports, normalise, orders
 from patron.core.audit import Actor
 from patron.core.errors import DomainError
 from patron.core.policies import Role
 from patron.faces._shared.services import Services
 from patron.settings import Settings
+from patron.storage.customer_bulk import SqlCustomerBulk, stream_customers
+from patron.storage.db import make_engine
 
 app = typer.Typer(
     help="patron: customer accounts for online shops.",
@@ -232,7 +235,7 @@ def _order_import(line: int, values: dict[str, Any]) -> orders.OrderImport:
     )
 
 
-def _json_rows(path: Path) -> Iterator[Row]:
+def _json_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     with path.open(encoding="utf-8-sig") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -240,28 +243,38 @@ def _json_rows(path: Path) -> Iterator[Row]:
             try:
                 values = json.loads(line)
             except json.JSONDecodeError as exc:
-                yield orders.ImportProblem(number, f"not JSON: {exc.msg}")
+                yield number, f"not JSON: {exc.msg}"
                 continue
             if not isinstance(values, dict):
-                yield orders.ImportProblem(number, "a line must be a JSON object")
+                yield number, "a line must be a JSON object"
                 continue
-            yield _order_import(number, values)
+            yield number, values
 
 
-def _csv_rows(path: Path) -> Iterator[Row]:
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
         for values in reader:
             line = reader.line_num
             if None in values:
-                yield orders.ImportProblem(line, "more cells than columns")
+                yield line, "more cells than columns"
                 continue
-            yield _order_import(line, {k: v for k, v in values.items() if v is not None})
+            yield line, {k: v for k, v in values.items() if v is not None}
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, Any] | str]]:
+    """The rows of a CSV file (with a header line) or a JSON-lines file, numbered by line;
+    a row that cannot be read comes as its problem (a string)."""
+    return _json_rows(path) if _is_json_lines(path) else _csv_rows(path)
 
 
 def read_order_rows(path: Path) -> Iterator[Row]:
-    """The rows of a CSV file (with a header line) or a JSON-lines file, numbered by line."""
-    return _json_rows(path) if _is_json_lines(path) else _csv_rows(path)
+    """The order rows of a CSV or JSON-lines file, numbered by line."""
+    for line, values in read_rows(path):
+        if isinstance(values, str):
+            yield orders.ImportProblem(line, values)
+        else:
+            yield _order_import(line, values)
 
 
 async def _import_orders(
@@ -325,6 +338,149 @@ def orders_import(
     typer.echo(f"imported {stored} orders, skipped {len(problems)}")
     if problems:
         raise typer.Exit(1)
+
+
+class Platform(StrEnum):
+    """The column layouts ``customers import`` reads."""
+
+    evershop = "evershop"
+    abantecart = "abantecart"
+    magento2 = "magento2"
+    woocommerce = "woocommerce"
+    prestashop = "prestashop"
+    patron = "patron"
+
+
+class ExportFormat(StrEnum):
+    """What ``customers export`` writes."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+async def _import_customers(
+    settings: Settings, path: Path, options: dict[str, Any], progress: Any
+) -> customer_imports.ImportOutcome:
+    services = Services.build(settings)
+    bulk = SqlCustomerBulk(services.engine)
+    total = customer_imports.ImportOutcome()
+    batch: list[customer_imports.ImportRow | customer_imports.RowProblem] = []
+    now = services.clock.now().replace(microsecond=0)
+
+    async def flush() -> None:
+        done = await customer_imports.import_customers(
+            bulk,
+            services.clock,
+            store_id=options["store_id"],
+            rows=batch,
+            dry_run=options["dry_run"],
+        )
+        total.inserted += done.inserted
+        total.updated += done.updated
+        total.problems.extend(done.problems)
+        progress.update(len(batch))
+        batch.clear()
+
+    try:
+        for line, values in read_rows(path):
+            if isinstance(values, str):
+                batch.append(customer_imports.RowProblem(line, "", values))
+            else:
+                batch.append(customer_imports.read_row(options["platform"], line, values, now))
+            if len(batch) >= options["batch_size"]:
+                await flush()
+        if batch:
+            await flush()
+    finally:
+        await services.engine.dispose()
+    return total
+
+
+@customers_app.command("import")
+def customers_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="CSV or JSON lines.")],
+    platform: Annotated[
+        Platform, typer.Option("--format", help="Whose column names the file uses.")
+    ] = Platform.patron,
+    dry_run: Annotated[bool, typer.Option(help="Check and count, write nothing.")] = False,
+    store_id: Annotated[int, typer.Option(min=1, help="Store the customers belong to.")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 5000,
+) -> None:
+    """Import customers from another shop's export (CSV with a header line, or JSON lines).
+
+    Rows are upserted by email: a re-run updates, never duplicates. Password hashes are kept
+    as they are and become argon2id at the customer's next sign-in; a row without one gets an
+    unusable password (the customer resets it). Bad rows are listed on stderr (line, field,
+    reason) while the good ones go in; the exit code is then 1.
+    """
+    settings = Settings()
+    options = {
+        "platform": platform.value,
+        "dry_run": dry_run,
+        "store_id": store_id,
+        "batch_size": batch_size,
+    }
+    with typer.progressbar(length=_count_rows(file), label="importing", file=sys.stderr) as bar:
+        done = asyncio.run(_import_customers(settings, file, options, bar))
+    for problem in done.problems:
+        where = f" {problem.field}" if problem.field else ""
+        typer.echo(f"line {problem.line}{where}: {problem.reason}", err=True)
+    verb = "would insert" if dry_run else "inserted"
+    typer.echo(
+        f"{verb} {done.inserted}, {'would update' if dry_run else 'updated'} {done.updated}, "
+        f"skipped {len(done.problems)}"
+    )
+    if done.problems:
+        raise typer.Exit(1)
+
+
+async def _export_customers(
+    settings: Settings, out: TextIO, *, store_id: int, kind: ExportFormat, hashes: bool
+) -> None:
+    columns = [*customer_imports.EXPORT_FIELDS, *(["password_hash"] if hashes else [])]
+    engine = make_engine(settings.database_url)
+    writer = csv.DictWriter(out, fieldnames=columns) if kind is ExportFormat.csv else None
+    if writer is not None:
+        writer.writeheader()
+    try:
+        async for row in stream_customers(engine, store_id=store_id, columns=columns):
+            record = customer_imports.export_record(row)
+            if writer is not None:
+                writer.writerow(record)
+            else:
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    finally:
+        await engine.dispose()
+
+
+@customers_app.command("export")
+def customers_export(
+    kind: Annotated[ExportFormat, typer.Option("--format", help="csv or jsonl.")] = (
+        ExportFormat.csv
+    ),
+    output: Annotated[
+        Path | None, typer.Option(dir_okay=False, help="File to write (default: stdout).")
+    ] = None,
+    store_id: Annotated[int, typer.Option(min=1, help="Store to export.")] = 1,
+    with_password_hashes: Annotated[
+        bool, typer.Option(help="Include the stored password hashes (off unless given).")
+    ] = False,
+) -> None:
+    """Stream every customer of a store in the patron import format, in constant memory."""
+    settings = Settings()
+    if output is None:
+        asyncio.run(
+            _export_customers(
+                settings, sys.stdout, store_id=store_id, kind=kind, hashes=with_password_hashes
+            )
+        )
+        return
+    with output.open("w", encoding="utf-8", newline="") as handle:
+        asyncio.run(
+            _export_customers(
+                settings, handle, store_id=store_id, kind=kind, hashes=with_password_hashes
+            )
+        )
 
 
 async def _unlock(settings: Settings, email: str) -> bool:

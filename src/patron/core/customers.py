@@ -261,18 +261,43 @@ async def count_registration(throttle: Throttle | None, ip: str | None) -> None:
         await throttle.failed(REGISTER, account=None, ip=ip)
 
 
+def check_account_fields(
+    *,
+    email: str,
+    full_name: str | None,
+    login_name: str | None,
+    newsletter: object,
+    status: int,
+    profile: Mapping[str, Any],
+) -> str:
+    """Check everything a registration checks except the password; returns the cleaned email.
+
+    Bulk imports call this on rows whose password hash comes from another shop. Raises
+    ``InvalidInput`` naming the first field at fault.
+    """
+    cleaned = _check_email(email)
+    if full_name is not None:
+        _check_text("full_name", full_name, MAX_TEXT, required=True)
+    if login_name is not None:
+        _check_login_name(login_name)
+    if not isinstance(newsletter, bool):
+        raise InvalidInput.one("newsletter", "Newsletter must be a boolean")
+    _check_profile(profile)
+    _check_status(status)
+    return cleaned
+
+
 def _check_new(data: NewCustomer, policy: PasswordPolicy) -> str:
     """Check a registration's input; returns the cleaned email."""
-    email = _check_email(data.email)
-    if data.full_name is not None:
-        _check_text("full_name", data.full_name, MAX_TEXT, required=True)
-    if data.login_name is not None:
-        _check_login_name(data.login_name)
-    if not isinstance(data.newsletter, bool):
-        raise InvalidInput.one("newsletter", "Newsletter must be a boolean")
-    _check_profile(data.profile)
+    email = check_account_fields(
+        email=data.email,
+        full_name=data.full_name,
+        login_name=data.login_name,
+        newsletter=data.newsletter,
+        status=data.status,
+        profile=data.profile,
+    )
     check_password(data.password, policy)
-    _check_status(data.status)
     return email
 
 

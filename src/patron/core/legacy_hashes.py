@@ -131,6 +131,15 @@ def check_prestashop_md5(stored: str, password: str, cookie_key: str) -> bool:
     return hmac.compare_digest(digest, stored)
 
 
+def is_legacy_hash(stored: str) -> bool:
+    """True when ``stored`` has the shape of one of the formats above."""
+    return (
+        (len(stored) == 34 and stored.startswith(("$P$", "$H$")))
+        or stored.startswith("$wp$2")
+        or bool(_MAGENTO.match(stored) or _PRESTASHOP_MD5.match(stored))
+    )
+
+
 def check_legacy(stored: str, password: str, *, prestashop_cookie_key: str = "") -> bool | None:
     """Verify ``password`` against a legacy hash; None when the format is not one of these."""
     if stored.startswith(("$P$", "$H$")):

@@ -26,12 +26,16 @@ from argon2 import Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from patron.core.errors import InvalidInput
-from patron.core.legacy_hashes import bcrypt_cost_ok, check_legacy
+from patron.core.legacy_hashes import bcrypt_cost_ok, check_legacy, is_legacy_hash
 from patron.core.normalise import html_escape, php_trim
 
 MAX_PASSWORD_LENGTH = 1024
 BCRYPT_PREFIXES = ("$2a$", "$2b$", "$2y$")
 ABANTECART_PREFIX = "$abantecart-sha1$"
+ARGON2ID_PREFIX = "$argon2id$"
+# Stored for an account imported without a password: no password verifies against it, and
+# signing in costs the same dummy verification as an unknown account. The customer resets it.
+UNUSABLE_HASH = "!no-password"
 _T = TypeVar("_T")
 
 
@@ -126,7 +130,7 @@ class PasswordHasher:
         return self._argon.hash(_argon_secret(password))
 
     def _verify_sync(self, stored_hash: str | None, password: str) -> Verification:
-        if stored_hash is None:
+        if stored_hash is None or stored_hash.startswith("!"):
             self._check_argon(self._dummy_hash, password)
             return Verification(ok=False)
         platform = _legacy_check(stored_hash)
@@ -151,6 +155,13 @@ class PasswordHasher:
             return self._argon.verify(stored_hash, _argon_secret(password))
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
+
+
+def is_known_hash(stored: str) -> bool:
+    """True when ``stored`` has the shape of a hash format patron verifies (argon2id or legacy)."""
+    return stored.startswith((ARGON2ID_PREFIX, *BCRYPT_PREFIXES, ABANTECART_PREFIX)) or (
+        is_legacy_hash(stored)
+    )
 
 
 def _argon_secret(password: str) -> bytes:

@@ -369,3 +369,33 @@ class SubItemQueries(Protocol):
     async def sub_items(
         self, customer_id: int, *, addresses: bool, properties: bool, list_items: bool
     ) -> SubItems: ...
+
+
+class CustomerBulk(Protocol):
+    """Bulk customer writes and reads for imports and exports, many rows per statement."""
+
+    async def existing(
+        self, store_id: int, email_keys: Sequence[str]
+    ) -> Mapping[str, tuple[int, int, str]]:
+        """Stored accounts among ``email_keys``: key -> (customer_id, status, password_hash)."""
+        ...
+
+    async def login_owners(self, store_id: int, login_keys: Sequence[str]) -> Mapping[str, str]:
+        """Which account (its email key) holds each of ``login_keys``."""
+        ...
+
+    async def uuid_owners(self, uuids: Sequence[uuid.UUID]) -> Mapping[uuid.UUID, str]:
+        """Which account (its email key) has each of ``uuids``."""
+        ...
+
+    async def upsert(
+        self,
+        store_id: int,
+        rows: Sequence[tuple[Mapping[str, Any], frozenset[str]]],
+        *,
+        end_sessions_of: Sequence[int],
+        now: datetime,
+    ) -> None:
+        """Insert each row, or update the given columns of the account with its email key, and
+        end the sessions of ``end_sessions_of``; all in one transaction."""
+        ...
