@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from patron.core import normalise
+from patron.core import audit, normalise
+from patron.core.audit import Actor
 from patron.core.auth import hash_token, new_token
 from patron.core.customers import next_updated_at
 from patron.core.entities import Customer, CustomerToken
@@ -126,6 +127,15 @@ async def reset_password(
         customer = await _redeem(uow, RESET, token, now)
         customer.password_hash = new_hash
         await uow.customer_sessions.revoke_all(customer.customer_id, now)
+        await audit.record(
+            uow,
+            clock,
+            actor=Actor(f"customer:{customer.customer_id}"),
+            action="password_reset",
+            customer_id=customer.customer_id,
+            store_id=customer.store_id,
+            changes={"password": ["[secret]", "[secret]"]},
+        )
         await uow.commit()
     return customer
 
@@ -160,5 +170,13 @@ async def verify_email(uow: UnitOfWork, clock: Clock, *, token: str) -> Customer
         now = clock.now()
         customer = await _redeem(uow, VERIFY, token, now)
         customer.date_verified = now.date()
+        await audit.record(
+            uow,
+            clock,
+            actor=Actor(f"customer:{customer.customer_id}"),
+            action="email_verified",
+            customer_id=customer.customer_id,
+            store_id=customer.store_id,
+        )
         await uow.commit()
     return customer

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 from typing import Any
 
@@ -64,3 +66,21 @@ async def test_storefront_changes_are_not_admin_actions(
     sid = await factories.customer_login(client)
     await client.patch("/api/customers/me", json={"full_name": "Me"}, headers={"X-Session-ID": sid})
     assert await _entries(services) == []
+
+
+async def test_a_completed_password_reset_is_a_security_event_in_the_log(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await factories.register(client)
+    await client.post("/api/customers/reset-password", json={"email": "john.smith@example.com"})
+    await services.mailer.drain()
+    raw = next((services.settings.var_dir / "outbox").glob("*.eml")).read_bytes()
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    token = text.split("token=", 1)[1][:64]
+    done = await client.post(
+        "/api/customers/password", json={"token": token, "password": "Brand-New-Pass-7"}
+    )
+    assert done.status_code == 200
+    [entry] = await _entries(services)
+    assert (entry["action"], entry["actor"].split(":")[0]) == ("password_reset", "customer")
