@@ -477,7 +477,7 @@ def targets(run: Run) -> list[str]:
     if get1 and ceiling:
         rows.append(
             f"| GET one customer ≥ 50 % of Starlette + asyncpg (PostgreSQL, 1 worker) | "
-            f"{get1.rps:,.0f} of {ceiling:,.0f} req/s = {100 * get1.rps / ceiling:.0f} % | "
+            f"{get1.rps:,.0f} of {ceiling:,.0f} req/s = {100 * get1.rps / ceiling:.1f} % | "
             f"{verdict(get1.rps >= 0.5 * ceiling)} |"
         )
     argon = run.ceilings.get("argon2", {}).get("per_second", 0)
@@ -487,7 +487,7 @@ def targets(run: Run) -> list[str]:
         rows.append(
             f"| login ≥ 90 % of the argon2id ceiling | best {best.rps:,.0f} logins/s "
             f"({best.database}, {best.workers} worker(s)) of {argon:,.0f} verifies/s = "
-            f"{100 * best.rps / argon:.0f} % | {verdict(best.rps >= 0.9 * argon)} |"
+            f"{100 * best.rps / argon:.1f} % | {verdict(best.rps >= 0.9 * argon)} |"
         )
     for prefix, label, limit in (
         ("EverShop GET /api/customers?page=1", "list page 1, exact total", 50),
