@@ -35,19 +35,19 @@ test: install ## Run the test suite (PostgreSQL tests need PATRON_TEST_POSTGRES_
 	$(BIN)/pytest
 
 lint: install ## Ruff lint and format check, import-linter contracts
-	$(BIN)/ruff check src tests migrations
-	$(BIN)/ruff format --check src tests migrations
+	$(BIN)/ruff check src tests migrations bench tools
+	$(BIN)/ruff format --check src tests migrations bench tools
 	$(BIN)/lint-imports
 
 typecheck: install ## mypy --strict on src/
 	$(BIN)/mypy
 
 fmt: install ## Format and auto-fix with ruff
-	$(BIN)/ruff format src tests migrations
-	$(BIN)/ruff check --fix src tests migrations
+	$(BIN)/ruff format src tests migrations bench tools
+	$(BIN)/ruff check --fix src tests migrations bench tools
 
-bench: install ## Small load test of the hot paths (needs wrk); figures go in docs/performance.md
-	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} bench/smoke.sh
+bench: install ## Seed, measure ceilings and every face with wrk (~10 min); rewrites docs/performance.md
+	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python bench/run.py
 	$(BIN)/python bench/enumeration.py 2>/dev/null
 
 screenshots: install ## Screenshots of the admin console into docs/screenshots/ (needs chromium)

@@ -20,10 +20,24 @@ sys.path.insert(0, str(ROOT))
 from tests.faults.servers import Patron  # noqa: E402
 
 ADMIN = ("admin@example.com", "Screenshot-Admin-1")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-PEOPLE = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Katherine Johnson", "Edsger Dijkstra",
-          "Barbara Liskov", "Donald Knuth", "Frances Allen"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PEOPLE = [
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Alan Turing",
+    "Katherine Johnson",
+    "Edsger Dijkstra",
+    "Barbara Liskov",
+    "Donald Knuth",
+    "Frances Allen",
+]
 
 
 async def main() -> None:
@@ -38,15 +52,21 @@ async def main() -> None:
             async with httpx.AsyncClient(base_url=patron.base) as http:
                 for name in PEOPLE:
                     email = name.split()[0].lower() + "@example.com"
-                    await http.post("/api/customers", json={
-                        "email": email, "password": "Secret-67c44859", "full_name": name})
-                await http.post("/customer/login",
-                                json={"email": "grace@example.com", "password": "Secret-67c44859"})
+                    await http.post(
+                        "/api/customers",
+                        json={"email": email, "password": "Secret-67c44859", "full_name": name},
+                    )
+                await http.post(
+                    "/customer/login",
+                    json={"email": "grace@example.com", "password": "Secret-67c44859"},
+                )
             async with async_playwright() as driver:
                 browser = await driver.chromium.launch(
-                    executable_path="/usr/bin/chromium", headless=True, args=ARGS)
-                page = await browser.new_page(base_url=patron.base,
-                                              viewport={"width": 1200, "height": 800})
+                    executable_path="/usr/bin/chromium", headless=True, args=ARGS
+                )
+                page = await browser.new_page(
+                    base_url=patron.base, viewport={"width": 1200, "height": 800}
+                )
                 await page.goto("/admin/login")
                 await page.screenshot(path=str(out / "login.png"))
                 await page.fill("input[name=email]", ADMIN[0])

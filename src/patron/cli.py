@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 import sys
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
@@ -20,9 +21,11 @@ from alembic.config import Config
 from patron.core import admins, audit, auth, customer_imports, normalise, orders
 from patron.core.audit import Actor
 from patron.core.errors import DomainError
+from patron.core.passwords import Argon2Parameters, PasswordHasher
 from patron.core.policies import Role
 from patron.faces._shared.services import Services
 from patron.settings import Settings
+from patron.storage import seed
 from patron.storage.customer_bulk import SqlCustomerBulk, stream_customers
 from patron.storage.db import make_engine
 
@@ -39,6 +42,8 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(orders_app, name="orders")
 customers_app = typer.Typer(help="Customer accounts.", no_args_is_help=True)
 app.add_typer(customers_app, name="customers")
+bench_app = typer.Typer(help="Benchmark tools.", no_args_is_help=True)
+app.add_typer(bench_app, name="bench")
 
 
 @orders_app.callback()
@@ -563,6 +568,41 @@ def audit_export(
         with output.open("w", encoding="utf-8") as handle:
             count = asyncio.run(_export_audit(settings, handle))
     typer.echo(f"exported {count} audit entries", err=True)
+
+
+@bench_app.callback()
+def bench_group() -> None:
+    """Datasets for `make bench`."""
+
+
+@bench_app.command("seed")
+def bench_seed(
+    customers: Annotated[int, typer.Option(min=1, help="How many customers to add.")] = 100_000,
+    database_url: Annotated[
+        str | None, typer.Option(help="Database to fill (default PATRON_DATABASE_URL).")
+    ] = None,
+) -> None:
+    """Add synthetic customers, each with an address and 0-3 order summaries.
+
+    The schema is brought up to date first. Every customer's password is the one of
+    bench@example.com (one argon2id hash, reused), so the load driver can sign in as anyone.
+    """
+    settings = Settings()
+    url = database_url or settings.database_url
+    upgrade_database(url)
+    params = settings.argon2
+    hasher = PasswordHasher(
+        Argon2Parameters(params.memory_cost, params.time_cost, params.parallelism), threads=1
+    )
+    password_hash = asyncio.run(hasher.hash(seed.BENCH_PASSWORD))
+    started = time.perf_counter()
+    with typer.progressbar(length=customers, label="seeding", file=sys.stderr) as bar:
+        added = seed.seed(url, customers, password_hash, bar.update)
+    elapsed = time.perf_counter() - started
+    typer.echo(
+        f"added {added} customers in {elapsed:.1f} s ({added / elapsed:,.0f}/s); "
+        f"{seed.BENCH_EMAIL} signs in with {seed.BENCH_PASSWORD}"
+    )
 
 
 if __name__ == "__main__":
