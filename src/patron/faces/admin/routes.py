@@ -319,6 +319,30 @@ def _back(customer_uuid: uuid.UUID, done: str) -> Response:
     )
 
 
+async def _save(
+    request: Request,
+    services: Services,
+    admin: Any,
+    customer_uuid: uuid.UUID,
+    changes: dict[str, Any],
+) -> dict[str, str]:
+    """Apply ``changes`` through the core as this admin; the core's errors, by field."""
+    try:
+        await customers.update_customer(
+            services.uow(),
+            services.hasher,
+            services.clock,
+            store_id=STORE,
+            customer_uuid=customer_uuid,
+            changes=changes,
+            policy=services.passwords,
+            actor=_actor(request, admin),
+        )
+    except DomainError as exc:
+        return {exc.field or "form": exc.message}
+    return {}
+
+
 @router.post("/admin/customers/edit/{customer_id}/profile")
 async def save_profile(request: Request, customer_id: str) -> Response:
     """Save name, email, status and group; errors show next to the inputs."""
@@ -341,19 +365,7 @@ async def save_profile(request: Request, customer_id: str) -> Response:
     else:
         errors["group_id"] = "Group must be a group id"
     if not errors:
-        try:
-            await customers.update_customer(
-                services.uow(),
-                services.hasher,
-                services.clock,
-                store_id=STORE,
-                customer_uuid=customer_uuid,
-                changes=changes,
-                policy=services.passwords,
-                actor=_actor(request, admin),
-            )
-        except DomainError as exc:
-            errors[exc.field or "form"] = exc.message
+        errors = await _save(request, services, admin, customer_uuid, changes)
     if errors:
         return await _customer_page(request, str(customer_uuid), errors=errors, values=values)
     return _back(customer_uuid, "profile")
@@ -366,19 +378,11 @@ async def set_password(request: Request, customer_id: str) -> Response:
     if isinstance(checked, Response):
         return checked
     services, admin, customer_uuid, form = checked
-    try:
-        await customers.update_customer(
-            services.uow(),
-            services.hasher,
-            services.clock,
-            store_id=STORE,
-            customer_uuid=customer_uuid,
-            changes={"password": str(form.get("password") or "")},
-            policy=services.passwords,
-            actor=_actor(request, admin),
-        )
-    except DomainError as exc:
-        return await _customer_page(request, str(customer_uuid), errors={"password": exc.message})
+    changes = {"password": str(form.get("password") or "")}
+    errors = await _save(request, services, admin, customer_uuid, changes)
+    if errors:
+        message = next(iter(errors.values()))
+        return await _customer_page(request, str(customer_uuid), errors={"password": message})
     return _back(customer_uuid, "password")
 
 
@@ -847,19 +851,7 @@ async def save_details(request: Request, customer_id: str) -> Response:
             errors["birthday"] = "Birthday must be a date (YYYY-MM-DD)"
     changes["newsletter"] = form.get("newsletter") == "1"
     if not errors:
-        try:
-            await customers.update_customer(
-                services.uow(),
-                services.hasher,
-                services.clock,
-                store_id=STORE,
-                customer_uuid=customer_uuid,
-                changes=changes,
-                policy=services.passwords,
-                actor=_actor(request, admin),
-            )
-        except DomainError as exc:
-            errors[exc.field or "form"] = exc.message
+        errors = await _save(request, services, admin, customer_uuid, changes)
     if errors:
         values = {k: "" if v is None else str(v) for k, v in changes.items()}
         return await _customer_page(
