@@ -95,6 +95,10 @@ class Customer(Base):
         Index("uq_customer_store_id_login_key", "store_id", "login_key", unique=True),
         Index("ix_customer_group_id", "group_id"),
         Index("ix_customer_created_ip", "created_ip", "created_at"),
+        # The admin grid's sort orders, so that keyset pages are index walks.
+        Index("ix_customer_store_id_name_key", "store_id", "name_key", "customer_id"),
+        Index("ix_customer_store_id_created_at", "store_id", "created_at", "customer_id"),
+        Index("ix_customer_store_id_status", "store_id", "status", "customer_id"),
     )
 
     customer_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
