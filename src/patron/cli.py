@@ -18,7 +18,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 
-from patron.core import admins, audit, auth, customer_imports, normalise, orders
+from patron.core import admins, audit, auth, customer_imports, normalise, orders, privacy
 from patron.core.audit import Actor
 from patron.core.errors import DomainError
 from patron.core.passwords import Argon2Parameters, PasswordHasher
@@ -506,6 +506,54 @@ async def _unlock(settings: Settings, email: str) -> bool:
         return True
     finally:
         await services.engine.dispose()
+
+
+async def _privacy(settings: Settings, customer: str, erase: bool) -> dict[str, Any] | None:
+    services = Services.build(settings)
+    parsed = normalise.parse_uuid(customer)
+    try:
+        if parsed is None:
+            return None
+        actor = Actor("system:cli")
+        if erase:
+            await privacy.erase_customer(
+                services.uow(), services.clock, store_id=1, customer_uuid=parsed, actor=actor
+            )
+            return {}
+        return await privacy.export_customer(
+            services.uow(), services.clock, store_id=1, customer_uuid=parsed, actor=actor
+        )
+    except DomainError:
+        return None
+    finally:
+        await services.engine.dispose()
+
+
+@customers_app.command("export-data")
+def customers_export_data(
+    customer: Annotated[str, typer.Argument(help="The customer's uuid.")],
+) -> None:
+    """Print everything stored about one customer as JSON (recorded in the audit log)."""
+    document = asyncio.run(_privacy(Settings(), customer, erase=False))
+    if document is None:
+        typer.echo("error: no customer has this uuid", err=True)
+        raise typer.Exit(1)
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@customers_app.command("erase")
+def customers_erase(
+    customer: Annotated[str, typer.Argument(help="The customer's uuid.")],
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm: this cannot be undone.")] = False,
+) -> None:
+    """Erase one customer's personal data (orders stay, unlinked; recorded in the audit log)."""
+    if not yes:
+        typer.echo("error: erasing cannot be undone; add --yes to confirm", err=True)
+        raise typer.Exit(2)
+    if asyncio.run(_privacy(Settings(), customer, erase=True)) is None:
+        typer.echo("error: no customer has this uuid", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"erased customer {customer}")
 
 
 @customers_app.command("unlock")

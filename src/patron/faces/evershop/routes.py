@@ -9,7 +9,7 @@ from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from patron.core import addresses, auth, customers, recovery, tokens
+from patron.core import addresses, auth, customers, privacy, recovery, tokens
 from patron.core.audit import Actor
 from patron.core.customers import NewCustomer
 from patron.core.entities import CustomerSession
@@ -807,5 +807,39 @@ async def release_lockout(request: Request, customer_id: str) -> Response:
         store_id=STORE,
         customer_uuid=_uuid(customer_id),
         actor=_actor(request, caller),
+    )
+    return ok({})
+
+
+# ---- privacy requests ---------------------------------------------------------------------
+
+
+@router.get("/api/customers/{customer_id}/export")
+async def export_customer_data(request: Request, customer_id: str) -> Response:
+    """Everything stored about a customer, as one JSON document (administrators; audited)."""
+    services = services_of(request)
+    admin = await _admin(request, Action.export_customer)
+    document = await privacy.export_customer(
+        services.uow(),
+        services.clock,
+        store_id=STORE,
+        customer_uuid=_uuid(customer_id),
+        actor=_actor(request, admin),
+    )
+    return ok(document)
+
+
+@router.post("/api/customers/{customer_id}/erase")
+async def erase_customer_data(request: Request, customer_id: str) -> Response:
+    """Erase a customer's personal data: the account goes, orders stay without the customer,
+    audit entries keep who did what but not the values (administrators; audited)."""
+    services = services_of(request)
+    admin = await _admin(request, Action.erase_customer)
+    await privacy.erase_customer(
+        services.uow(),
+        services.clock,
+        store_id=STORE,
+        customer_uuid=_uuid(customer_id),
+        actor=_actor(request, admin),
     )
     return ok({})
