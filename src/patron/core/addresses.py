@@ -8,7 +8,8 @@ from collections.abc import Collection, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from patron.core import normalise
+from patron.core import audit, normalise
+from patron.core.audit import Actor
 from patron.core.customers import (
     NewCustomer,
     count_registration,
@@ -155,8 +156,10 @@ async def add_address(
     store_id: int,
     customer_uuid: uuid.UUID,
     fields: Mapping[str, Any],
+    actor: Actor | None = None,
 ) -> tuple[Customer, CustomerAddress]:
-    """Add an address; ``is_default`` true makes it the only default.
+    """Add an address; ``is_default`` true makes it the only default. With an ``actor`` (an
+    admin) the audit log records it.
 
     Raises ``NotFound`` for an unknown customer and ``InvalidInput`` for missing or bad fields.
     """
@@ -178,8 +181,43 @@ async def add_address(
         )
         _apply(address, fields)
         await uow.addresses.add(address)
+        await _audit(
+            uow,
+            clock,
+            actor,
+            action="address_added",
+            customer=customer,
+            address=address,
+            fields=fields,
+        )
         await uow.commit()
     return customer, address
+
+
+async def _audit(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor | None,
+    *,
+    action: str,
+    customer: Customer,
+    address: CustomerAddress,
+    fields: Mapping[str, Any],
+) -> None:
+    """Record an admin's address change (customers' own changes are not admin actions)."""
+    if actor is None:
+        return
+    changes: dict[str, Any] = {"address": [None, str(address.uuid)]}
+    changes.update({k: [None, v] for k, v in fields.items() if isinstance(v, str | bool)})
+    await audit.record(
+        uow,
+        clock,
+        actor=actor,
+        action=action,
+        customer_id=customer.customer_id,
+        store_id=customer.store_id,
+        changes=changes,
+    )
 
 
 async def update_address(
@@ -190,8 +228,9 @@ async def update_address(
     customer_uuid: uuid.UUID,
     address_uuid: uuid.UUID,
     fields: Mapping[str, Any],
+    actor: Actor | None = None,
 ) -> tuple[Customer, CustomerAddress]:
-    """Change some fields of one address of one customer.
+    """Change some fields of one address of one customer (audited with an ``actor``).
 
     Raises ``NotFound`` when the customer or the address (of that customer) does not exist.
     """
@@ -205,18 +244,44 @@ async def update_address(
             address.is_default = fields["is_default"]
         _apply(address, fields)
         address.updated_at = next_updated_at(address.updated_at, clock.now())
+        await _audit(
+            uow,
+            clock,
+            actor,
+            action="address_changed",
+            customer=customer,
+            address=address,
+            fields=fields,
+        )
         await uow.commit()
     return customer, address
 
 
 async def delete_address(
-    uow: UnitOfWork, *, store_id: int, customer_uuid: uuid.UUID, address_uuid: uuid.UUID
+    uow: UnitOfWork,
+    *,
+    store_id: int,
+    customer_uuid: uuid.UUID,
+    address_uuid: uuid.UUID,
+    clock: Clock | None = None,
+    actor: Actor | None = None,
 ) -> tuple[Customer, CustomerAddress]:
-    """Remove one address of one customer and return it as it was; raises ``NotFound``."""
+    """Remove one address of one customer and return it as it was; raises ``NotFound``.
+    With an ``actor`` and ``clock`` the audit log records it."""
     async with uow:
         customer = await _owner(uow, store_id, customer_uuid)
         address = await _address(uow, customer.customer_id, address_uuid)
         await uow.addresses.delete(address)
+        if clock is not None:
+            await _audit(
+                uow,
+                clock,
+                actor,
+                action="address_deleted",
+                customer=customer,
+                address=address,
+                fields={},
+            )
         await uow.commit()
     return customer, address
 

@@ -84,3 +84,27 @@ async def test_a_completed_password_reset_is_a_security_event_in_the_log(
     assert done.status_code == 200
     [entry] = await _entries(services)
     assert (entry["action"], entry["actor"].split(":")[0]) == ("password_reset", "customer")
+
+
+async def test_admin_address_changes_are_audited_customers_own_are_not(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    created = await factories.register(client)
+    sid = await factories.customer_login(client)
+    client.cookies.clear()
+    address = {
+        "full_name": "J",
+        "address_1": "1 St",
+        "province": "IL",
+        "country": "US",
+        "postcode": "1",
+    }
+    await client.post("/api/customers/me/addresses", json=address, headers={"X-Session-ID": sid})
+    assert await _entries(services) == []
+    await factories.create_admin(services)
+    await factories.admin_login(client)
+    added = await client.post(f"/api/customers/{created['uuid']}/addresses", json=address)
+    await client.delete(
+        f"/api/customers/{created['uuid']}/addresses/{added.json()['data']['uuid']}"
+    )
+    assert [e["action"] for e in await _entries(services)] == ["address_added", "address_deleted"]

@@ -744,7 +744,7 @@ async def change_address(request: Request, customer_id: str) -> Response:
     checked = await _form_action(request, customer_id)
     if isinstance(checked, Response):
         return checked
-    services, _, customer_uuid, form = checked
+    services, admin, customer_uuid, form = checked
     address_uuid = parse_uuid(str(request.path_params.get("address_id", "")))
     fields: dict[str, Any] = {
         k: str(form.get(k) or "").strip() or None for k in ADDRESS_FIELDS if k in form
@@ -759,6 +759,7 @@ async def change_address(request: Request, customer_id: str) -> Response:
                 store_id=STORE,
                 customer_uuid=customer_uuid,
                 fields=fields,
+                actor=_actor(request, admin),
             )
         elif request.url.path.endswith("/delete"):
             await address_book.delete_address(
@@ -766,6 +767,8 @@ async def change_address(request: Request, customer_id: str) -> Response:
                 store_id=STORE,
                 customer_uuid=customer_uuid,
                 address_uuid=address_uuid,
+                clock=services.clock,
+                actor=_actor(request, admin),
             )
         else:
             await address_book.update_address(
@@ -775,6 +778,7 @@ async def change_address(request: Request, customer_id: str) -> Response:
                 customer_uuid=customer_uuid,
                 address_uuid=address_uuid,
                 fields=fields,
+                actor=_actor(request, admin),
             )
     except DomainError as exc:
         return await _customer_page(request, str(customer_uuid), errors={"address": exc.message})

@@ -530,14 +530,17 @@ def _address_uuid(text: str) -> uuid.UUID:
     return parsed
 
 
-async def _address_owner(request: Request, customer_id: str | None) -> tuple[uuid.UUID, str]:
-    """The customer whose addresses are addressed, and the base path of their links."""
+async def _address_owner(
+    request: Request, customer_id: str | None
+) -> tuple[uuid.UUID, str, Actor | None]:
+    """The customer whose addresses are addressed, the base path of their links, and the
+    admin acting (None when customers change their own)."""
     if customer_id is None:
         caller = await _customer(request, ADDRESS_LOGIN)
-        return caller.customer.uuid, "/api/customers/me/addresses"
-    await _admin(request, Action.edit_customer)
+        return caller.customer.uuid, "/api/customers/me/addresses", None
+    admin = await _admin(request, Action.edit_customer)
     customer_uuid = _uuid(customer_id)
-    return customer_uuid, f"/api/customers/{customer_uuid}/addresses"
+    return customer_uuid, f"/api/customers/{customer_uuid}/addresses", _actor(request, admin)
 
 
 async def _create_address(request: Request, customer_id: str | None) -> Response:
@@ -566,10 +569,15 @@ def _ip(request: Request) -> str:
 
 async def _add_address(request: Request, customer_id: str | None) -> Response:
     services = services_of(request)
-    owner, base = await _address_owner(request, customer_id)
+    owner, base, actor = await _address_owner(request, customer_id)
     fields = schemas.address_fields(await json_object(request))
     _, address = await addresses.add_address(
-        services.uow(), services.clock, store_id=STORE, customer_uuid=owner, fields=fields
+        services.uow(),
+        services.clock,
+        store_id=STORE,
+        customer_uuid=owner,
+        fields=fields,
+        actor=actor,
     )
     href = f"{base}/{address.uuid}"
     return ok({**schemas.address_body(address), "links": schemas.address_links(href)})
@@ -577,7 +585,7 @@ async def _add_address(request: Request, customer_id: str | None) -> Response:
 
 async def _update_address(request: Request, customer_id: str | None, address_id: str) -> Response:
     services = services_of(request)
-    owner, base = await _address_owner(request, customer_id)
+    owner, base, actor = await _address_owner(request, customer_id)
     fields = schemas.address_fields(await json_object(request))
     _, address = await addresses.update_address(
         services.uow(),
@@ -586,6 +594,7 @@ async def _update_address(request: Request, customer_id: str | None, address_id:
         customer_uuid=owner,
         address_uuid=_address_uuid(address_id),
         fields=fields,
+        actor=actor,
     )
     href = f"{base}/{address.uuid}"
     return ok({**schemas.address_body(address), "links": schemas.address_links(href)})
@@ -593,9 +602,14 @@ async def _update_address(request: Request, customer_id: str | None, address_id:
 
 async def _delete_address(request: Request, customer_id: str | None, address_id: str) -> Response:
     services = services_of(request)
-    owner, _ = await _address_owner(request, customer_id)
+    owner, _, actor = await _address_owner(request, customer_id)
     _, address = await addresses.delete_address(
-        services.uow(), store_id=STORE, customer_uuid=owner, address_uuid=_address_uuid(address_id)
+        services.uow(),
+        store_id=STORE,
+        customer_uuid=owner,
+        address_uuid=_address_uuid(address_id),
+        clock=services.clock,
+        actor=actor,
     )
     return ok(schemas.address_body(address))
 
