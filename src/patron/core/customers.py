@@ -672,15 +672,33 @@ async def update_metafields(
     store_id: int,
     customer_uuid: uuid.UUID,
     metafields: Mapping[str, Any],
+    actor: Actor | None = None,
 ) -> dict[str, Any]:
-    """Merge ``metafields`` into the customer's meta data (a null value removes the key).
+    """Merge ``metafields`` into the customer's meta data (a null value removes the key);
+    audited with an ``actor``.
 
     Raises ``NotFound`` for an unknown customer.
     """
     async with uow:
         customer = await _load(uow, store_id, customer_uuid, lock=True)
-        merged = {**(customer.meta_data or {}), **metafields}
+        before = dict(customer.meta_data or {})
+        merged = {**before, **metafields}
         customer.meta_data = {key: value for key, value in merged.items() if value is not None}
         customer.updated_at = next_updated_at(customer.updated_at, clock.now())
+        if actor is not None:
+            changed = {
+                f"meta.{key}": [before.get(key), customer.meta_data.get(key)]
+                for key in metafields
+                if before.get(key) != customer.meta_data.get(key)
+            }
+            await audit.record(
+                uow,
+                clock,
+                actor=actor,
+                action="metafields_changed",
+                customer_id=customer.customer_id,
+                store_id=store_id,
+                changes=changed,
+            )
         await uow.commit()
     return customer.meta_data

@@ -504,7 +504,7 @@ async def delete_customer(request: Request, customer_id: str) -> Response:
 async def update_metafields(request: Request, customer_id: str) -> Response:
     """Merge key/value meta data into a customer."""
     services = services_of(request)
-    await _admin(request, Action.edit_customer)
+    admin = await _admin(request, Action.edit_customer)
     customer_uuid = _uuid(customer_id)
     body = await json_object(request)
     metafields = body.get("metafields")
@@ -516,6 +516,7 @@ async def update_metafields(request: Request, customer_id: str) -> Response:
         store_id=STORE,
         customer_uuid=customer_uuid,
         metafields=metafields,
+        actor=_actor(request, admin),
     )
     return ok({"metaData": meta})
 
