@@ -293,10 +293,12 @@ async def _customer_page(
     return _page(request, "customer.html", context, status)
 
 
-async def _form_action(
-    request: Request, customer_id: str
-) -> tuple[Services, Any, uuid.UUID, Any] | Response:
-    """Common checks of a customer-page form: admin session, CSRF token, role, customer id."""
+async def _posted(
+    request: Request, action: Action | None
+) -> tuple[Services, Any, Any, Any] | Response:
+    """Common checks of an admin form: a live admin session, the form's CSRF token and, when
+    ``action`` is given, the role's right to it. The services, session, admin and form, or the
+    response that refuses the request."""
     services = services_of(request)
     found = await _admin(request)
     if found is None:
@@ -305,8 +307,19 @@ async def _form_action(
     form = await request.form()
     if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
         return _forbidden(request)
-    if not allows(admin, Action.edit_customer):
+    if action is not None and not allows(admin, action):
         return _forbidden(request)
+    return services, session, admin, form
+
+
+async def _form_action(
+    request: Request, customer_id: str, action: Action = Action.edit_customer
+) -> tuple[Services, Any, uuid.UUID, Any] | Response:
+    """Common checks of a customer-page form: those of ``_posted`` and the customer id."""
+    checked = await _posted(request, action)
+    if isinstance(checked, Response):
+        return checked
+    services, _, admin, form = checked
     parsed = parse_uuid(customer_id)
     if parsed is None:
         return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
@@ -485,16 +498,10 @@ async def _groups_page(request: Request, error: str | None = None, status: int =
 @router.post("/admin/groups/{group_id}/delete")
 async def change_groups(request: Request) -> Response:
     """Create (no id), rename or delete a group; refusals are shown on the page."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    form = await request.form()
-    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
-        return _forbidden(request)
-    if not allows(admin, Action.manage_groups):
-        return _forbidden(request)
+    checked = await _posted(request, Action.manage_groups)
+    if isinstance(checked, Response):
+        return checked
+    services, _, admin, form = checked
     group_id = _int(request.path_params.get("group_id"))
     actor = _actor(request, admin)
     name = str(form.get("group_name") or "")
@@ -551,16 +558,10 @@ async def _users_page(request: Request, error: str | None = None, status: int = 
 @router.post("/admin/users/{admin_id}")
 async def change_users(request: Request) -> Response:
     """Create an admin user (no id) or change one's role and status."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    form = await request.form()
-    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
-        return _forbidden(request)
-    if not allows(admin, Action.manage_admins):
-        return _forbidden(request)
+    checked = await _posted(request, Action.manage_admins)
+    if isinstance(checked, Response):
+        return checked
+    services, _, admin, form = checked
     target = parse_uuid(str(request.path_params.get("admin_id", "")))
     role = str(form.get("role") or "") or None
     try:
@@ -630,19 +631,10 @@ async def export_customer(request: Request, customer_id: str) -> Response:
 @router.post("/admin/customers/edit/{customer_id}/erase")
 async def erase_customer(request: Request, customer_id: str) -> Response:
     """Erase the customer's personal data, once the confirmation box is ticked."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    form = await request.form()
-    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
-        return _forbidden(request)
-    if not allows(admin, Action.erase_customer):
-        return _forbidden(request)
-    parsed = parse_uuid(customer_id)
-    if parsed is None:
-        return _page(request, "not_found.html", {"title": "Customer not found"}, 404)
+    checked = await _form_action(request, customer_id, Action.erase_customer)
+    if isinstance(checked, Response):
+        return checked
+    services, admin, parsed, form = checked
     if form.get("confirm") != "erase":
         return await _customer_page(
             request, customer_id, errors={"erase": "Tick the box to confirm the erasure"}
@@ -671,15 +663,11 @@ BULK = {
 async def bulk_action(request: Request) -> Response:
     """Enable, disable or delete the ticked customers: first a confirmation page, then the
     change (``confirm=yes``). Each change goes through the core and the audit log."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    form = await request.form()
+    checked = await _posted(request, None)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin, form = checked
     csrf = security.token_for(_csrf_key(services), str(session.uuid))
-    if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
-        return _forbidden(request)
     action = str(form.get("action") or "")
     if action not in BULK or not allows(admin, BULK[action]):
         return _forbidden(request)
