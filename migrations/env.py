@@ -10,7 +10,7 @@ from sqlalchemy.engine import Connection
 
 from patron.core.entities import Base
 from patron.settings import Settings
-from patron.storage.db import make_engine
+from patron.storage.db import in_models, make_engine
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logger", True):
@@ -30,6 +30,7 @@ def _configure(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=in_models,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -9,17 +9,21 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, create_engine, inspect, select, text
 
 from patron.cli import alembic_config, upgrade_database
-from patron.core.entities import Base
-from patron.storage.db import make_engine
+from patron.core.entities import Base, Customer
+from patron.core.ports import CustomerFilter
+from patron.storage.db import in_models, make_engine
+from patron.storage.queries import _conditions
 
 pytestmark = pytest.mark.anyio
 
 
 def _diff(connection: Connection) -> list[Any]:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": in_models}
+    )
     return list(compare_metadata(context, Base.metadata))
 
 
@@ -92,3 +96,20 @@ async def test_sqlite_runs_in_wal_mode_with_foreign_keys(tmp_path: Any) -> None:
         fks = (await conn.execute(text("PRAGMA foreign_keys"))).scalar_one()
     await engine.dispose()
     assert (mode, fks) == ("wal", 1)
+
+
+async def test_substring_searches_can_use_the_trigram_indexes(postgres_url: str) -> None:
+    """The keyword search's own conditions (name, email and login name) are planned as scans of
+    the pg_trgm indexes when the planner is kept off whole-table reads. The store condition
+    is left out: on an empty table the store's B-tree would win and hide the answer."""
+    _store, keyword = _conditions(CustomerFilter(keyword="Smith", keyword_login_name=True))
+    statement = select(Customer.customer_id).where(keyword)
+    engine = make_engine(postgres_url)
+    async with engine.connect() as conn:
+        await conn.execute(text("SET enable_seqscan = off"))
+        sql = statement.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True})
+        plan = "\n".join((await conn.execute(text(f"EXPLAIN {sql}"))).scalars())
+    await engine.dispose()
+    for column in ("name_key", "email_key", "login_key"):
+        assert f"ix_customer_{column}_trgm" in plan
+    assert "Seq Scan" not in plan

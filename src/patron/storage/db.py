@@ -93,3 +93,9 @@ _DRIVER_UNAVAILABLE = frozenset(
         "InterfaceError",
     }
 )
+
+
+def in_models(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    """Alembic's ``include_object``: leave out of model comparisons the PostgreSQL-only trigram
+    indexes (migration 0006), which exist only where pg_trgm could be installed."""
+    return not (type_ == "index" and reflected and (name or "").endswith("_trgm"))
