@@ -75,6 +75,27 @@ async def test_groups_in_use_and_the_default_group_cannot_be_deleted(
     assert "Group name is required and cannot be empty" in empty_name.text
 
 
+async def test_a_malformed_or_unknown_group_id_changes_nothing(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    token = await _sign_in(client, services)
+    before = (await client.get("/admin/groups")).text
+    for path in (
+        "/admin/groups/abc/rename",
+        "/admin/groups/99999999999/delete",
+        "/admin/groups/999/rename",
+        "/admin/groups/999/delete",
+    ):
+        response = await client.post(path, data={"csrf": token, "group_name": "Stray"})
+        assert response.status_code == 404
+        assert "Group not found" in response.text
+    after = (await client.get("/admin/groups")).text
+    assert 'value="Stray"' not in after
+    assert re.findall(r"/admin/groups/(\d+)/rename", after) == re.findall(
+        r"/admin/groups/(\d+)/rename", before
+    )
+
+
 async def test_support_admins_see_groups_but_cannot_change_them(
     client: httpx.AsyncClient, services: Services
 ) -> None:

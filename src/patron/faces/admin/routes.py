@@ -17,7 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from patron.core import addresses as address_book
 from patron.core import admins, audit, auth, customers, groups, orders, privacy
 from patron.core.audit import Actor
-from patron.core.errors import AuthenticationFailed, DomainError, TooManyAttempts
+from patron.core.errors import AuthenticationFailed, DomainError, NotFound, TooManyAttempts
 from patron.core.normalise import parse_uuid
 from patron.core.policies import Action, Role, allows
 from patron.core.ports import CustomerFilter
@@ -502,15 +502,22 @@ async def change_groups(request: Request) -> Response:
     if isinstance(checked, Response):
         return checked
     services, _, admin, form = checked
-    group_id = _int(request.path_params.get("group_id"))
+    raw_id = request.path_params.get("group_id")
+    group_id = _int(raw_id)
+    if raw_id is not None and group_id is None:
+        return await _groups_page(request, error="Group not found", status=404)
     actor = _actor(request, admin)
     name = str(form.get("group_name") or "")
     try:
-        if request.url.path.endswith("/delete") and group_id is not None:
+        if group_id is None:
+            await groups.create_group(
+                services.uow(), services.clock, store_id=STORE, name=name, actor=actor
+            )
+        elif request.url.path.endswith("/delete"):
             await groups.delete_group(
                 services.uow(), services.clock, store_id=STORE, group_id=group_id, actor=actor
             )
-        elif request.url.path.endswith("/rename") and group_id is not None:
+        else:
             await groups.rename_group(
                 services.uow(),
                 services.clock,
@@ -519,12 +526,9 @@ async def change_groups(request: Request) -> Response:
                 name=name,
                 actor=actor,
             )
-        else:
-            await groups.create_group(
-                services.uow(), services.clock, store_id=STORE, name=name, actor=actor
-            )
     except DomainError as exc:
-        return await _groups_page(request, error=exc.message, status=400)
+        status = 404 if isinstance(exc, NotFound) else 400
+        return await _groups_page(request, error=exc.message, status=status)
     return security.harden(RedirectResponse("/admin/groups?done=1", status_code=303))
 
 
