@@ -24,8 +24,9 @@ async def create_admin(
     role: str = Role.administrator,
     full_name: str | None = None,
     policy: PasswordPolicy,
+    actor: Actor | None = None,
 ) -> AdminUser:
-    """Create an enabled admin user.
+    """Create an enabled admin user; with an ``actor``, audited in the same transaction.
 
     Raises ``InvalidInput`` for a bad email, role or password and
     ``Conflict(admin_email_taken)`` when the email is already an admin's.
@@ -52,6 +53,15 @@ async def create_admin(
     )
     async with uow:
         await uow.admins.add(admin)
+        if actor is not None:
+            await audit.record(
+                uow,
+                clock,
+                actor=actor,
+                action="admin_created",
+                customer_id=None,
+                changes={"admin": [None, admin.email], "role": [None, admin.role]},
+            )
         await uow.commit()
     return admin
 

@@ -87,3 +87,23 @@ async def test_support_admins_cannot_manage_admin_users(
         data={"csrf": token, "email": "x@example.com", "password": factories.ADMIN_PASSWORD},
     )
     assert refused.status_code == 403
+
+
+async def test_a_malformed_or_unknown_admin_id_changes_nothing(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    await factories.create_admin(services)
+    token = await _sign_in(client, factories.ADMIN_EMAIL)
+    fields = {
+        "csrf": token,
+        "email": "stray@example.com",
+        "password": factories.ADMIN_PASSWORD,
+        "role": "support",
+        "status": "1",
+    }
+    for target in ("not-a-uuid", "00000000-0000-4000-8000-000000000000"):
+        response = await client.post(f"/admin/users/{target}", data=fields)
+        assert response.status_code == 404
+        assert "Admin user not found" in response.text
+    assert "stray@example.com" not in (await client.get("/admin/users")).text
+    assert "admin_created" not in (await client.get("/admin/audit")).text

@@ -566,11 +566,14 @@ async def change_users(request: Request) -> Response:
     if isinstance(checked, Response):
         return checked
     services, _, admin, form = checked
-    target = parse_uuid(str(request.path_params.get("admin_id", "")))
+    raw_id = request.path_params.get("admin_id")
+    target = parse_uuid(str(raw_id)) if raw_id is not None else None
+    if raw_id is not None and target is None:
+        return await _users_page(request, error="Admin user not found", status=404)
     role = str(form.get("role") or "") or None
     try:
         if target is None:
-            created = await admins.create_admin(
+            await admins.create_admin(
                 services.uow(),
                 services.hasher,
                 services.clock,
@@ -578,17 +581,8 @@ async def change_users(request: Request) -> Response:
                 password=str(form.get("password") or ""),
                 role=role or Role.administrator,
                 policy=services.passwords,
+                actor=_actor(request, admin),
             )
-            async with services.uow() as uow:
-                await audit.record(
-                    uow,
-                    services.clock,
-                    actor=_actor(request, admin),
-                    action="admin_created",
-                    customer_id=None,
-                    changes={"admin": [None, created.email], "role": [None, created.role]},
-                )
-                await uow.commit()
         else:
             status_value = str(form.get("status") or "")
             await admins.change_admin(
@@ -600,7 +594,8 @@ async def change_users(request: Request) -> Response:
                 actor=_actor(request, admin),
             )
     except DomainError as exc:
-        return await _users_page(request, error=exc.message, status=400)
+        status = 404 if isinstance(exc, NotFound) else 400
+        return await _users_page(request, error=exc.message, status=status)
     return security.harden(RedirectResponse("/admin/users?done=1", status_code=303))
 
 
