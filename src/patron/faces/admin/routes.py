@@ -191,13 +191,10 @@ def _grid_filter(request: Request) -> tuple[CustomerFilter, dict[str, str]]:
 @router.get("/admin/customers")
 async def customer_grid(request: Request) -> Response:
     """The customer grid: search, filters, sortable columns, 20 per page, the total."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    if not allows(admin, Action.view_customers):
-        return _forbidden(request)
+    checked = await _signed_in(request, Action.view_customers)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     flt, kept = _grid_filter(request)
     query = request.query_params
     page = await customers.grid(
@@ -249,11 +246,10 @@ async def _customer_page(
 ) -> Response:
     """The customer page; after a failed form, with 400 and the core's messages."""
     status = 400 if errors else 200
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
+    checked = await _signed_in(request, None)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     parsed = parse_uuid(customer_id)
     try:
         if parsed is None:
@@ -293,21 +289,33 @@ async def _customer_page(
     return _page(request, "customer.html", context, status)
 
 
+async def _signed_in(
+    request: Request, action: Action | None
+) -> tuple[Services, Any, Any] | Response:
+    """A page's first check: a live admin session and, when ``action`` is given, the role's
+    right to it. The services, session and admin, or the response that refuses the request."""
+    services = services_of(request)
+    found = await _admin(request)
+    if found is None:
+        return security.harden(RedirectResponse("/admin/login", status_code=303))
+    session, admin = found
+    if action is not None and not allows(admin, action):
+        return _forbidden(request)
+    return services, session, admin
+
+
 async def _posted(
     request: Request, action: Action | None
 ) -> tuple[Services, Any, Any, Any] | Response:
     """Common checks of an admin form: a live admin session, the form's CSRF token and, when
     ``action`` is given, the role's right to it. The services, session, admin and form, or the
     response that refuses the request."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
+    checked = await _signed_in(request, action)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     form = await request.form()
     if not security.matches(_csrf_key(services), str(session.uuid), form.get("csrf")):
-        return _forbidden(request)
-    if action is not None and not allows(admin, action):
         return _forbidden(request)
     return services, session, admin, form
 
@@ -438,11 +446,10 @@ def _actor(request: Request, admin: Any) -> Actor:
 @router.get("/admin/audit")
 async def audit_page(request: Request) -> Response:
     """The audit log, newest first, 50 per page, filtered by action, actor or customer id."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
+    checked = await _signed_in(request, None)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     query = request.query_params
     kept = {k: query[k][:80] for k in ("action", "actor", "customer_id") if query.get(k)}
     entries = await audit.search(
@@ -476,11 +483,10 @@ async def groups_page(request: Request) -> Response:
 
 
 async def _groups_page(request: Request, error: str | None = None, status: int = 200) -> Response:
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
+    checked = await _signed_in(request, None)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     context = {
         "title": "Customer groups",
         "admin": admin,
@@ -539,13 +545,10 @@ async def users_page(request: Request) -> Response:
 
 
 async def _users_page(request: Request, error: str | None = None, status: int = 200) -> Response:
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    session, admin = found
-    if not allows(admin, Action.manage_admins):
-        return _forbidden(request)
+    checked = await _signed_in(request, Action.manage_admins)
+    if isinstance(checked, Response):
+        return checked
+    services, session, admin = checked
     context = {
         "title": "Admin users",
         "admin": admin,
@@ -602,13 +605,10 @@ async def change_users(request: Request) -> Response:
 @router.get("/admin/customers/edit/{customer_id}/export")
 async def export_customer(request: Request, customer_id: str) -> Response:
     """Download everything stored about the customer as JSON (administrators only; audited)."""
-    services = services_of(request)
-    found = await _admin(request)
-    if found is None:
-        return security.harden(RedirectResponse("/admin/login", status_code=303))
-    _, admin = found
-    if not allows(admin, Action.export_customer):
-        return _forbidden(request)
+    checked = await _signed_in(request, Action.export_customer)
+    if isinstance(checked, Response):
+        return checked
+    services, _, admin = checked
     parsed = parse_uuid(customer_id)
     try:
         if parsed is None:
