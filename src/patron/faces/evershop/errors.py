@@ -12,16 +12,10 @@ from starlette.responses import Response
 
 from patron.core.errors import (
     AuthenticationFailed,
-    AuthenticationRequired,
-    Conflict,
     DomainError,
-    IdempotencyKeyReused,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    PreconditionFailed,
     TooManyAttempts,
 )
+from patron.faces._shared.errors import http_status
 from patron.faces._shared.http import BodyNotObject
 from patron.faces._shared.responses import JSONResponse
 
@@ -37,22 +31,9 @@ def error_response(status: int, message: str, headers: dict[str, str] | None = N
 
 
 def status_of(exc: DomainError) -> int:
-    """The HTTP status EverShop's documentation gives each kind of failure."""
-    table: tuple[tuple[type[DomainError], int], ...] = (
-        (InvalidInput, 400),
-        (AuthenticationFailed, 400),
-        (AuthenticationRequired, 401),
-        (PermissionDenied, 403),
-        (NotFound, 404),
-        (Conflict, 409),
-        (PreconditionFailed, 412),
-        (IdempotencyKeyReused, 422),
-        (TooManyAttempts, 429),
-    )
-    for kind, status in table:
-        if isinstance(exc, kind):
-            return status
-    return 400
+    """The HTTP status EverShop's documentation gives each kind of failure: a failed sign-in
+    is 400 there, not 401."""
+    return http_status(exc, {AuthenticationFailed: 400})
 
 
 def render_domain_error(exc: DomainError) -> Response:

@@ -18,17 +18,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from patron.core.errors import (
-    AuthenticationFailed,
-    AuthenticationRequired,
     Conflict,
     DomainError,
-    IdempotencyKeyReused,
     InvalidInput,
-    NotFound,
-    PermissionDenied,
-    PreconditionFailed,
     TooManyAttempts,
 )
+from patron.faces._shared.errors import http_status
 from patron.faces.jsonapi import csrf, documents, schemas
 from patron.faces.jsonapi.context import Call, begin
 
@@ -73,21 +68,7 @@ def error_response(status: int, message: str) -> Response:
 
 def status_of(exc: DomainError) -> int:
     """The HTTP status of a core error on this face."""
-    table: tuple[tuple[type[DomainError], int], ...] = (
-        (InvalidInput, 400),
-        (AuthenticationFailed, 401),
-        (AuthenticationRequired, 401),
-        (PermissionDenied, 403),
-        (NotFound, 404),
-        (Conflict, 409),
-        (PreconditionFailed, 412),
-        (IdempotencyKeyReused, 422),
-        (TooManyAttempts, 429),
-    )
-    for kind, status in table:
-        if isinstance(exc, kind):
-            return status
-    return 400
+    return http_status(exc)
 
 
 def pointer(call: Call, field: str, index: object = None) -> str:
