@@ -47,6 +47,8 @@ fmt: install ## Format and auto-fix with ruff
 	$(BIN)/ruff check --fix src tests migrations bench tools
 
 bench: install ## Seed, measure ceilings and every face with wrk (~10 min); rewrites docs/performance.md
+	@command -v wrk >/dev/null || { export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
 	BENCH_POSTGRES_URL=$${BENCH_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test} $(BIN)/python bench/run.py
 	$(BIN)/python bench/enumeration.py 2>/dev/null
 
