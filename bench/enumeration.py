@@ -44,7 +44,7 @@ async def main(rounds: int) -> None:
                     timings[kind].append((time.perf_counter() - start) * 1000)
                     if response.status_code != 400:
                         raise SystemExit(f"unexpected status {response.status_code}")
-        await services.engine.dispose()
+        await services.close()
     known, unknown = (statistics.median(timings[k]) for k in ("known", "unknown"))
     print(f"| wrong password, known email | {known:.1f} ms |")
     print(f"| unknown email | {unknown:.1f} ms |")

@@ -137,7 +137,7 @@ def settings(database_url: str, tmp_path: Path) -> Settings:
 async def services(settings: Settings) -> AsyncIterator[Services]:
     built = Services.build(settings)
     yield built
-    await built.engine.dispose()
+    await built.close()
 
 
 @pytest.fixture

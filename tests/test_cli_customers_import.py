@@ -160,7 +160,7 @@ async def _with_services(database_url: str, tmp_path: Path, work: Any) -> Any:
     try:
         return await work(services)
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 def _customers(database_url: str, tmp_path: Path) -> list[dict[str, Any]]:

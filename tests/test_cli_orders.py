@@ -41,7 +41,7 @@ async def _register(database_url: str, tmp_path: Path, email: str) -> str:
         )
         return str(customer.uuid)
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 async def _orders(database_url: str, tmp_path: Path, email: str) -> list[tuple[int, int, str]]:
@@ -53,7 +53,7 @@ async def _orders(database_url: str, tmp_path: Path, email: str) -> list[tuple[i
             found = await uow.orders.list_for(owner.customer_id, offset=0, limit=100)
             return [(o.order_id, o.status_id, o.name) for o in found]
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 def _import(database_url: str, tmp_path: Path, path: Path, *args: str) -> tuple[int, str, str]:

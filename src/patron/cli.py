@@ -63,7 +63,7 @@ def log_config(log_format: str) -> dict[str, object]:
     """
     formatters = {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "pythonjsonlogger.orjson.OrjsonFormatter",
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
@@ -122,7 +122,7 @@ async def _admin_count(settings: Settings) -> int:
     try:
         return len(await admins.list_admins(services.uow()))
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 @app.command()
@@ -174,7 +174,7 @@ async def _create_admin(settings: Settings, email: str, password: str, role: str
         )
         return f"created {admin.role} {admin.email} ({admin.uuid})"
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 @admin_app.command("create")
@@ -197,7 +197,7 @@ async def _list_admins(settings: Settings) -> list[str]:
     try:
         found = await admins.list_admins(services.uow())
     finally:
-        await services.engine.dispose()
+        await services.close()
     return [
         f"{a.email}\t{a.role}\t{'enabled' if a.status == 1 else 'disabled'}\t{a.uuid}"
         for a in found
@@ -312,7 +312,7 @@ async def _import_orders(
         if batch:
             await flush()
     finally:
-        await services.engine.dispose()
+        await services.close()
     return stored, sorted(problems, key=lambda p: p.line)
 
 
@@ -397,7 +397,7 @@ async def _import_customers(
         if batch:
             await flush()
     finally:
-        await services.engine.dispose()
+        await services.close()
     return total
 
 
@@ -505,7 +505,7 @@ async def _unlock(settings: Settings, email: str) -> bool:
         )
         return True
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 async def _privacy(settings: Settings, customer: str, erase: bool) -> dict[str, Any] | None:
@@ -526,7 +526,7 @@ async def _privacy(settings: Settings, customer: str, erase: bool) -> dict[str, 
     except DomainError:
         return None
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 @customers_app.command("export-data")
@@ -601,7 +601,7 @@ async def _export_audit(settings: Settings, out: Any) -> int:
                 return written
             before = entries[-1].audit_id
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 @audit_app.command("export")

@@ -53,7 +53,7 @@ def create_app(settings: Settings | None = None, services: Services | None = Non
         await services.mailer.drain()
         if isinstance(services.throttle.store, RedisCounters):
             await services.throttle.store.close()
-        await services.engine.dispose()
+        await services.close()
 
     app = FastAPI(
         title="patron",

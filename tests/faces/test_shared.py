@@ -57,7 +57,7 @@ async def test_readyz_reports_an_unreachable_database(tmp_path: object) -> None:
     services = Services.build(settings)
     async with _client(create_app(settings, services)) as http:
         response = await http.get("/readyz")
-    await services.engine.dispose()
+    await services.close()
     assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
 
 
@@ -89,7 +89,7 @@ async def test_forwarded_for_is_believed_only_from_trusted_proxies(
         trusted = (await http.get("/api/whoami", headers=headers)).json()
     async with _client(app, "192.0.2.1") as http:
         untrusted = (await http.get("/api/whoami", headers=headers)).json()
-    await services.engine.dispose()
+    await services.close()
     assert trusted == {"ip": "198.51.100.9", "scheme": "https"}
     assert untrusted == {"ip": "192.0.2.1", "scheme": "http"}
 

@@ -15,7 +15,7 @@ from patron.cli import alembic_config, upgrade_database
 from patron.core.entities import Base, Customer
 from patron.core.ports import CustomerFilter
 from patron.storage.db import in_models, make_engine
-from patron.storage.queries import _conditions
+from patron.storage.queries import _filter_params, _shape, _where
 
 pytestmark = pytest.mark.anyio
 
@@ -102,8 +102,9 @@ async def test_substring_searches_can_use_the_trigram_indexes(postgres_url: str)
     """The keyword search's own conditions (name, email and login name) are planned as scans of
     the pg_trgm indexes when the planner is kept off whole-table reads. The store condition
     is left out: on an empty table the store's B-tree would win and hide the answer."""
-    _store, keyword = _conditions(CustomerFilter(keyword="Smith", keyword_login_name=True))
-    statement = select(Customer.customer_id).where(keyword)
+    flt = CustomerFilter(keyword="Smith", keyword_login_name=True)
+    _store, keyword = _where(_shape(flt))
+    statement = select(Customer.customer_id).where(keyword).params(_filter_params(flt))
     engine = make_engine(postgres_url)
     async with engine.connect() as conn:
         await conn.execute(text("SET enable_seqscan = off"))

@@ -99,6 +99,8 @@ class Customer(Base):
         Index("ix_customer_store_id_name_key", "store_id", "name_key", "customer_id"),
         Index("ix_customer_store_id_created_at", "store_id", "created_at", "customer_id"),
         Index("ix_customer_store_id_status", "store_id", "status", "customer_id"),
+        # The EverShop list's default order: its offsets walk this index alone.
+        Index("ix_customer_store_id_customer_id", "store_id", "customer_id"),
     )
 
     customer_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
@@ -151,6 +153,18 @@ class Customer(Base):
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"))
 
     __mapper_args__ = {"version_id_col": version}
+
+
+class CustomerTally(Base):
+    """How many customers a store has per status and group. Written only by the database's
+    triggers on ``customer`` (migration 0007), so list totals need no count over customers."""
+
+    __tablename__ = "customer_tally"
+
+    store_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    group_id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=False)
+    customers: Mapped[int] = mapped_column(BigInteger)
 
 
 class CustomerAddress(Base):

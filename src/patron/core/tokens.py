@@ -45,7 +45,7 @@ class TokenClaims:
 
 def stamp(moment: datetime) -> str:
     """The ``YYYY-MM-DD HH:MM:SS`` UTC form used in every EverShop-shaped body."""
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.isoformat(sep=" ", timespec="seconds")[:19]  # strftime costs four times more
 
 
 def customer_claims(customer: Customer) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select, text, tuple_
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -16,6 +17,8 @@ from patron.core.entities import (
     CustomerListItem,
     CustomerOrder,
     CustomerProperty,
+    CustomerTally,
+    UTCDateTime,
 )
 from patron.core.ports import (
     AddressRow,
@@ -27,9 +30,11 @@ from patron.core.ports import (
     OrderRow,
     SubItems,
 )
+from patron.storage.reads import Reads
 
 _C = Customer.__table__.c
 _A = CustomerAddress.__table__.c
+_T = CustomerTally.__table__.c
 _ROW_COLUMNS = (
     _C.customer_id,
     _C.uuid,
@@ -66,30 +71,130 @@ SORTABLE = {
 }
 
 
-def _conditions(flt: CustomerFilter) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = [_C.store_id == flt.store_id]
+TRIGRAM = 3  # the shortest term a trigram index can serve
+
+
+class _Shape(NamedTuple):
+    """Which filters are set: statements are built and compiled once per shape."""
+
+    keyword: bool
+    login_name: bool
+    full_name: bool
+    email: bool
+    status: bool
+    group_id: bool
+    created_from: bool
+    created_before: bool
+    short_keyword: bool
+
+
+_UNFILTERED = _Shape(*(False,) * len(_Shape._fields))
+
+
+def _shape(flt: CustomerFilter) -> _Shape:
+    keyword = normalise.fold(flt.keyword) if flt.keyword else ""
+    return _Shape(
+        keyword=bool(keyword),
+        login_name=bool(keyword) and flt.keyword_login_name,
+        full_name=bool(flt.full_name),
+        email=bool(flt.email),
+        status=flt.status is not None,
+        group_id=flt.group_id is not None,
+        created_from=flt.created_from is not None,
+        created_before=flt.created_before is not None,
+        short_keyword=0 < len(keyword) < TRIGRAM,
+    )
+
+
+def _like(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere (escape character ``/``)."""
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
+def _filter_params(flt: CustomerFilter) -> dict[str, Any]:
+    params: dict[str, Any] = {"store_id": flt.store_id}
     if flt.keyword:
-        term = normalise.fold(flt.keyword)
-        matches = [
-            _C.name_key.contains(term, autoescape=True),
-            _C.email_key.contains(term, autoescape=True),
-        ]
-        if flt.keyword_login_name:
-            matches.append(_C.login_key.contains(term, autoescape=True))
-        where.append(or_(*matches))
+        params["keyword"] = _like(normalise.fold(flt.keyword))
     if flt.full_name:
-        where.append(_C.name_key.contains(normalise.fold(flt.full_name), autoescape=True))
+        params["full_name"] = _like(normalise.fold(flt.full_name))
     if flt.email:
-        where.append(_C.email_key == normalise.email_key(flt.email))
-    if flt.status is not None:
-        where.append(_C.status == flt.status)
-    if flt.group_id is not None:
-        where.append(_C.group_id == flt.group_id)
-    if flt.created_from is not None:
-        where.append(_C.created_at >= flt.created_from)
-    if flt.created_before is not None:
-        where.append(_C.created_at < flt.created_before)
-    return where
+        params["email"] = normalise.email_key(flt.email)
+    for name in ("status", "group_id", "created_from", "created_before"):
+        value = getattr(flt, name)
+        if value is not None:
+            params[name] = value
+    return params
+
+
+@lru_cache(maxsize=64)
+def _where(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
+    where: list[ColumnElement[bool]] = [_C.store_id == bindparam("store_id")]
+    if shape.keyword:
+        columns: list[Any] = [_C.name_key, _C.email_key]
+        if shape.login_name:
+            columns.append(_C.login_key)
+        if shape.short_keyword:
+            # Too short for the trigram indexes, whose scan would then read every entry (three
+            # times slower than reading the table); a prepared statement's generic plan cannot
+            # see the term's length, so the short-term statement hides the columns from them.
+            columns = [column.concat("") for column in columns]
+        where.append(or_(*(c.like(bindparam("keyword"), escape="/") for c in columns)))
+    if shape.full_name:
+        where.append(_C.name_key.like(bindparam("full_name"), escape="/"))
+    if shape.email:
+        where.append(_C.email_key == bindparam("email"))
+    if shape.status:
+        where.append(_C.status == bindparam("status"))
+    if shape.group_id:
+        where.append(_C.group_id == bindparam("group_id"))
+    if shape.created_from:
+        where.append(_C.created_at >= bindparam("created_from", type_=UTCDateTime()))
+    if shape.created_before:
+        where.append(_C.created_at < bindparam("created_before", type_=UTCDateTime()))
+    return tuple(where)
+
+
+def _order(column: Any, descending: bool) -> list[Any]:
+    order = [column.desc() if descending else column.asc()]
+    if column is not _C.customer_id:
+        order.append(_C.customer_id.desc() if descending else _C.customer_id.asc())
+    return order
+
+
+@lru_cache(maxsize=256)
+def _page_statements(shape: _Shape, order_by: str, descending: bool) -> tuple[Select[Any], ...]:
+    """The total and the rows of one list page, for one filter shape and order."""
+    where = _where(shape)
+    order = _order(SORTABLE.get(order_by, _C.customer_id), descending)
+    # Deferred join: the offset walks an index for ids only; whole rows are read for the
+    # page alone.
+    ids = (
+        select(_C.customer_id.label("id"))
+        .where(*where)
+        .order_by(*order)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+        .subquery()
+    )
+    rows = select(*_ROW_COLUMNS).join(ids, ids.c.id == _C.customer_id).order_by(*order)
+    if (
+        shape.keyword
+        or shape.full_name
+        or shape.email
+        or shape.created_from
+        or shape.created_before
+    ):
+        total = select(func.count()).select_from(Customer.__table__).where(*where)
+    else:
+        # Only store, status and group filter: the triggers' tally has the total in a few rows.
+        tallied = [_T.store_id == bindparam("store_id")]
+        if shape.status:
+            tallied.append(_T.status == bindparam("status"))
+        if shape.group_id:
+            tallied.append(_T.group_id == bindparam("group_id"))
+        total = select(func.coalesce(func.sum(_T.customers), 0)).where(*tallied)
+    return total, rows
 
 
 # Built once: the statements of the hot reads differ only in their parameters.
@@ -116,15 +221,15 @@ _ESTIMATE = text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'custom
 
 
 class SqlCustomerQueries:
-    """Customer reads straight off the engine, no ORM entities."""
+    """Customer reads straight off the engine (the fixed ones through ``Reads``), no ORM
+    entities."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, reads: Reads) -> None:
         self._engine = engine
+        self._reads = reads
 
     async def _all(self, stmt: Select[Any], **params: Any) -> Sequence[Any]:
-        async with self._engine.connect() as conn:
-            rows: Sequence[Any] = (await conn.execute(stmt, params)).all()
-            return rows
+        return await self._reads.all(stmt, params)
 
     async def get_row(self, store_id: int, customer_uuid: uuid.UUID) -> CustomerRow | None:
         rows = await self._all(_GET_ROW, store_id=store_id, customer_uuid=customer_uuid)
@@ -148,7 +253,7 @@ class SqlCustomerQueries:
         self, flt: CustomerFilter, *, after: tuple[Any, int] | None, before: tuple[Any, int] | None
     ) -> GridPage:
         column = SORTABLE.get(flt.order_by, _C.customer_id)
-        where = _conditions(flt)
+        where = list(_where(_shape(flt)))
         backwards = before is not None
         # Walking backwards is walking forwards in the opposite order, then flipping the rows.
         descending = flt.descending != backwards
@@ -159,7 +264,7 @@ class SqlCustomerQueries:
         order = [column.desc(), _C.customer_id.desc()] if descending else [column, _C.customer_id]
         stmt = select(*_ROW_COLUMNS, column).where(*where).order_by(*order).limit(flt.limit + 1)
         async with self._engine.connect() as conn:
-            found = list((await conn.execute(stmt)).all())
+            found = list((await conn.execute(stmt, _filter_params(flt))).all())
             total, estimated, at_least = await self._grid_total(conn, flt)
         more = len(found) > flt.limit
         found = found[: flt.limit]
@@ -199,33 +304,26 @@ class SqlCustomerQueries:
         capped = (
             select(literal(1))
             .select_from(Customer.__table__)
-            .where(*_conditions(flt))
+            .where(*_where(_shape(flt)))
             .limit(GRID_COUNT_CAP + 1)
         )
         count = (
-            await conn.execute(select(func.count()).select_from(capped.subquery()))
+            await conn.execute(
+                select(func.count()).select_from(capped.subquery()), _filter_params(flt)
+            )
         ).scalar_one()
         if count > GRID_COUNT_CAP:
             return GRID_COUNT_CAP, False, True
         return int(count), False, False
 
     async def page(self, flt: CustomerFilter) -> CustomerPage:
-        where = _conditions(flt)
-        column = SORTABLE.get(flt.order_by, _C.customer_id)
-        order = [column.desc() if flt.descending else column.asc()]
-        if column is not _C.customer_id:
-            order.append(_C.customer_id.desc() if flt.descending else _C.customer_id.asc())
-        stmt = (
-            select(*_ROW_COLUMNS)
-            .where(*where)
-            .order_by(*order)
-            .limit(flt.limit)
-            .offset((flt.page - 1) * flt.limit)
-        )
-        count = select(func.count()).select_from(Customer.__table__).where(*where)
-        async with self._engine.connect() as conn:
-            total = (await conn.execute(count)).scalar_one()
-            rows = (await conn.execute(stmt)).all() if total else []
+        total_stmt, rows_stmt = _page_statements(_shape(flt), flt.order_by, flt.descending)
+        params = _filter_params(flt)
+        total = (await self._reads.all(total_stmt, params))[0][0]
+        if not total:
+            return CustomerPage(rows=[], total=0)
+        params.update(limit=flt.limit, offset=(flt.page - 1) * flt.limit)
+        rows = await self._reads.all(rows_stmt, params)
         return CustomerPage(rows=[CustomerRow(*row) for row in rows], total=int(total))
 
 
@@ -254,17 +352,16 @@ _HISTORY_COUNT = select(func.count()).select_from(CustomerOrder.__table__).where
 
 
 class SqlOrderQueries:
-    """Order history reads straight off the engine (the index on customer_id, order_id serves
-    both the page and the count)."""
+    """Order history reads (the index on customer_id, order_id serves both the page and the
+    count)."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, reads: Reads) -> None:
+        self._reads = reads
 
     async def history(self, customer_id: int, *, limit: int) -> OrderHistory:
         params = {"customer_id": customer_id, "limit": limit}
-        async with self._engine.connect() as conn:
-            total = (await conn.execute(_HISTORY_COUNT, params)).scalar_one()
-            rows: Sequence[Any] = (await conn.execute(_HISTORY, params)).all() if total else []
+        total = (await self._reads.all(_HISTORY_COUNT, params))[0][0]
+        rows = await self._reads.all(_HISTORY, params) if total else []
         return OrderHistory(rows=[OrderRow(*row) for row in rows], total=int(total))
 
 
@@ -288,10 +385,10 @@ _ALL_LIST_ITEMS = (
 
 
 class SqlSubItemQueries:
-    """Addresses, properties and list items of one customer, straight off the engine."""
+    """Addresses, properties and list items of one customer."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
-        self._engine = engine
+    def __init__(self, reads: Reads) -> None:
+        self._reads = reads
 
     async def sub_items(
         self, customer_id: int, *, addresses: bool, properties: bool, list_items: bool
@@ -300,13 +397,11 @@ class SqlSubItemQueries:
             return SubItems()
         params = {"customer_id": customer_id}
         found: dict[str, Sequence[Any]] = {}
-        async with self._engine.connect() as conn:
-            for key, wanted, stmt in (
-                ("addresses", addresses, _ALL_ADDRESSES),
-                ("properties", properties, _ALL_PROPERTIES),
-                ("list_items", list_items, _ALL_LIST_ITEMS),
-            ):
-                if wanted:
-                    result = await conn.execute(stmt, params)
-                    found[key] = [row._mapping for row in result]
+        for key, wanted, stmt in (
+            ("addresses", addresses, _ALL_ADDRESSES),
+            ("properties", properties, _ALL_PROPERTIES),
+            ("list_items", list_items, _ALL_LIST_ITEMS),
+        ):
+            if wanted:
+                found[key] = await self._reads.dicts(stmt, params)
         return SubItems(**found)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import manager_of_class
 
 from patron.core.entities import (
     AdminSession,
@@ -25,6 +26,7 @@ from patron.core.entities import (
     CustomerToken,
     IdempotencyRecord,
 )
+from patron.storage.reads import Reads
 
 
 class SqlCustomers:
@@ -408,7 +410,16 @@ class SqlAdmins:
 
 
 _S = TypeVar("_S", CustomerSession, AdminSession)
+_T = TypeVar("_T")
 _O = TypeVar("_O", Customer, AdminUser)
+
+
+def _transient(model: type[_T], keys: Sequence[str], values: Sequence[Any]) -> _T:
+    """An unattached entity holding ``values``, built the way the ORM builds loaded rows
+    (no constructor, no attribute events): a quarter of the cost of ``model(**values)``."""
+    entity: _T = manager_of_class(model).new_instance()
+    entity.__dict__.update(zip(keys, values, strict=True))
+    return entity
 
 
 class _SqlSessions(Generic[_S, _O]):
@@ -419,6 +430,8 @@ class _SqlSessions(Generic[_S, _O]):
     owner: ClassVar[str]
     _by_hash: ClassVar[Select[Any]]
     _by_uuid: ClassVar[Select[Any]]
+    _session_keys: ClassVar[tuple[str, ...]]
+    _owner_keys: ClassVar[tuple[str, ...]]
 
     def __init_subclass__(cls) -> None:
         # Build the session-and-owner reads once per kind; only the key changes per request.
@@ -429,9 +442,18 @@ class _SqlSessions(Generic[_S, _O]):
         )
         cls._by_hash = joined.where(table.c.token_hash == bindparam("key"))
         cls._by_uuid = joined.where(table.c.uuid == bindparam("key"))
+        cls._session_keys = tuple(table.columns.keys())
+        cls._owner_keys = tuple(owner_table.columns.keys())
 
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
+    def __init__(self, session: Callable[[], AsyncSession], reads: Reads) -> None:
+        self._session = session
+        self._reads = reads
+
+    @property
+    def _s(self) -> AsyncSession:
+        # Opened on first use: finding a session is a plain read (``Reads``), and most
+        # requests do nothing else here.
+        return self._session()
 
     async def add(self, item: _S) -> None:
         self._s.add(item)
@@ -446,19 +468,18 @@ class _SqlSessions(Generic[_S, _O]):
     async def find_with_owner(
         self, *, token_hash: str | None = None, session_uuid: uuid.UUID | None = None
     ) -> tuple[_S, _O] | None:
-        # One Core read for both rows: the hot path of every authenticated request.
+        # One read for both rows, outside the unit's transaction: the hot path of every
+        # authenticated request.
         if token_hash is not None:
-            row = (await self._s.execute(self._by_hash, {"key": token_hash})).first()
+            row = await self._reads.first(self._by_hash, {"key": token_hash})
         else:
-            row = (await self._s.execute(self._by_uuid, {"key": session_uuid})).first()
+            row = await self._reads.first(self._by_uuid, {"key": session_uuid})
         if row is None:
             return None
         values = tuple(row)
-        split = len(self.model.__table__.columns)
-        session_keys = self.model.__table__.columns.keys()
-        owner_keys = self.owner_model.__table__.columns.keys()
-        session = self.model(**dict(zip(session_keys, values[:split], strict=True)))
-        owner = self.owner_model(**dict(zip(owner_keys, values[split:], strict=True)))
+        split = len(self._session_keys)
+        session = _transient(self.model, self._session_keys, values[:split])
+        owner = _transient(self.owner_model, self._owner_keys, values[split:])
         return session, owner
 
     async def revoke(self, session_ids: Sequence[int], at: datetime) -> None:

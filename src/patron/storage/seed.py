@@ -16,7 +16,7 @@ import random
 import sqlite3
 import uuid as uuid_module
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -238,20 +238,15 @@ async def _seed_postgres(url: str, count: int, password_hash: str, progress: Any
             start, count, password_hash, include_known=not known, json_meta=json.dumps
         ):
             orders = [(order_start + r[0], *r[1:]) for r in rows.orders]
-            if not analysed:
-                # An empty table's statistics make the foreign-key checks of the following
-                # COPYs plan sequential scans of ``customer``; analyse once it holds rows.
-                async with conn.transaction():
-                    await conn.copy_records_to_table(
-                        "customer", records=rows.customers, columns=CUSTOMER_COLUMNS
-                    )
-                await conn.execute("ANALYZE customer")
-                analysed = True
-                rows = replace(rows, customers=[])
             async with conn.transaction():
                 await conn.copy_records_to_table(
                     "customer", records=rows.customers, columns=CUSTOMER_COLUMNS
                 )
+                if not analysed:
+                    # An empty table's statistics make the foreign-key checks of the following
+                    # COPYs plan sequential scans of ``customer``; analyse once it has rows.
+                    await conn.execute("ANALYZE customer")
+                    analysed = True
                 await conn.copy_records_to_table(
                     "customer_address", records=rows.addresses, columns=ADDRESS_COLUMNS
                 )

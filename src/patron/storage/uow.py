@@ -6,14 +6,16 @@ Uniqueness is decided by unique indexes; a violation of a known index becomes th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Generic, Self, TypeVar, overload
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from patron.core.errors import Conflict, ErrorCode, InvalidInput, PreconditionFailed
+from patron.storage.reads import Reads
 from patron.storage.repositories import (
     SqlAddresses,
     SqlAdmins,
@@ -28,6 +30,8 @@ from patron.storage.repositories import (
     SqlProperties,
     SqlTokens,
 )
+
+_R = TypeVar("_R")
 
 STALE = "The customer was changed by another request; read it again"
 DUPLICATE_PROPERTY = "The customer already has this property"
@@ -59,41 +63,66 @@ def translate_integrity_error(exc: IntegrityError) -> Exception:
     return exc
 
 
+class _Repository(Generic[_R]):
+    """A repository of the unit, made on first use inside ``async with`` (the session too):
+    a unit that only reads through ``Reads``, or finds nothing to do, opens no session."""
+
+    def __init__(self, make: Callable[[SqlUnitOfWork], _R]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, unit: None, owner: type) -> Self: ...
+    @overload
+    def __get__(self, unit: SqlUnitOfWork, owner: type) -> _R: ...
+    def __get__(self, unit: SqlUnitOfWork | None, owner: type) -> _R | Self:
+        if unit is None:
+            return self
+        repository = self._make(unit)
+        unit.__dict__[self._name] = repository  # later reads skip this descriptor
+        unit._made.append(self._name)
+        return repository
+
+
+def _plain(cls: Callable[[AsyncSession], _R]) -> Callable[[SqlUnitOfWork], _R]:
+    return lambda unit: cls(unit._current())
+
+
+def _sessions(
+    cls: Callable[[Callable[[], AsyncSession], Reads], _R],
+) -> Callable[[SqlUnitOfWork], _R]:
+    return lambda unit: cls(unit._current, unit._reads)
+
+
 class SqlUnitOfWork:
-    """Opens a session on enter, rolls back on exit unless committed. Reusable, one at a time."""
+    """Opens a session on first use, rolls back on exit unless committed. Reusable, one at a
+    time."""
 
-    customers: SqlCustomers
-    addresses: SqlAddresses
-    orders: SqlOrders
-    properties: SqlProperties
-    list_items: SqlListItems
-    admins: SqlAdmins
-    customer_tokens: SqlTokens
-    idempotency: SqlIdempotency
-    audit: SqlAudit
-    groups: SqlGroups
-    customer_sessions: SqlCustomerSessions
-    admin_sessions: SqlAdminSessions
+    customers = _Repository(_plain(SqlCustomers))
+    addresses = _Repository(_plain(SqlAddresses))
+    orders = _Repository(_plain(SqlOrders))
+    properties = _Repository(_plain(SqlProperties))
+    list_items = _Repository(_plain(SqlListItems))
+    admins = _Repository(_plain(SqlAdmins))
+    customer_tokens = _Repository(_plain(SqlTokens))
+    idempotency = _Repository(_plain(SqlIdempotency))
+    audit = _Repository(_plain(SqlAudit))
+    groups = _Repository(_plain(SqlGroups))
+    customer_sessions = _Repository(_sessions(SqlCustomerSessions))
+    admin_sessions = _Repository(_sessions(SqlAdminSessions))
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], reads: Reads) -> None:
         self._sessions = sessions
+        self._reads = reads
         self._session: AsyncSession | None = None
+        self._inside = False
+        self._made: list[str] = []
 
     async def __aenter__(self) -> Self:
-        session = self._sessions()
-        self._session = session
-        self.customers = SqlCustomers(session)
-        self.addresses = SqlAddresses(session)
-        self.orders = SqlOrders(session)
-        self.properties = SqlProperties(session)
-        self.list_items = SqlListItems(session)
-        self.admins = SqlAdmins(session)
-        self.customer_tokens = SqlTokens(session)
-        self.idempotency = SqlIdempotency(session)
-        self.audit = SqlAudit(session)
-        self.groups = SqlGroups(session)
-        self.customer_sessions = SqlCustomerSessions(session)
-        self.admin_sessions = SqlAdminSessions(session)
+        self._inside = True
         return self
 
     async def __aexit__(
@@ -102,6 +131,10 @@ class SqlUnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        self._inside = False
+        for name in self._made:
+            del self.__dict__[name]
+        self._made.clear()
         session, self._session = self._session, None
         if session is None:
             return
@@ -117,8 +150,10 @@ class SqlUnitOfWork:
                 raise translated from None
 
     def _current(self) -> AsyncSession:
-        if self._session is None:
+        if not self._inside:
             raise RuntimeError("unit of work used outside 'async with'")
+        if self._session is None:
+            self._session = self._sessions()
         return self._session
 
     async def flush(self) -> None:

@@ -242,7 +242,7 @@ async def test_a_disabled_api_refuses_everything(database_url: str, tmp_path: Pa
         body = {"loginname": "x", "password": "y"}
         response = await post(client, "a/account/login", body)
         assert_golden(response, 401, "api_disabled_login_post")
-    await services.engine.dispose()
+    await services.close()
 
 
 async def test_the_api_key(database_url: str, tmp_path: Path) -> None:
@@ -276,7 +276,7 @@ async def test_the_api_key(database_url: str, tmp_path: Path) -> None:
         )
         preflight = await client.options(wire.url("a/account/login"), headers={"Origin": ORIGIN})
         assert preflight.status_code == 204
-    await services.engine.dispose()
+    await services.close()
 
 
 # ---- what no client should be able to break ---------------------------------------------------
@@ -286,7 +286,7 @@ async def test_a_body_over_the_cap_is_413_in_this_face(database_url: str, tmp_pa
     client, services = await _client_with(database_url, tmp_path, max_body_bytes=1024)
     async with client:
         response = await post(client, "a/account/login", {"loginname": "x" * 2000})
-    await services.engine.dispose()
+    await services.close()
     assert_body(response, 413, b'{"error":"Request body is too large"}')
 
 

@@ -232,7 +232,7 @@ async def test_registration_closed(database_url: str, tmp_path: Path) -> None:
             created = await admin.post("/api/customers", json=body)
             assert created.status_code == 200
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 # ---- read --------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ async def mailing(
     transport = httpx.ASGITransport(app=create_app(settings, services))
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http, services, inbox
-    await services.engine.dispose()
+    await services.close()
 
 
 def _link(message: Message) -> tuple[str, str]:

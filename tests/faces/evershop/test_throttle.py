@@ -79,5 +79,5 @@ async def test_switched_off_nothing_is_throttled(database_url: str, tmp_path: Pa
     transport = httpx.ASGITransport(app=create_app(settings, services))
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
         statuses = {(await _wrong(client)).status_code for _ in range(15)}
-    await services.engine.dispose()
+    await services.close()
     assert statuses == {400}

@@ -93,7 +93,7 @@ async def _app_with(
         async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
             yield Shopper(http)
     finally:
-        await services.engine.dispose()
+        await services.close()
 
 
 # ---- GET ---------------------------------------------------------------------------------

@@ -221,7 +221,7 @@ async def test_the_seed_password_is_refused_with_the_blocklist_on(
             json={"data": {"attributes": {**CREATE}}},
             headers={"Content-Type": "application/vnd.api+json"},
         )
-    await services.engine.dispose()
+    await services.close()
     assert response.status_code == 400
     assert response.json()["errors"] == [
         {

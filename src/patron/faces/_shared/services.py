@@ -20,6 +20,7 @@ from patron.settings import Settings
 from patron.storage.counters import RedisCounters, SqlCounters
 from patron.storage.db import make_engine, make_sessionmaker
 from patron.storage.queries import SqlCustomerQueries, SqlOrderQueries, SqlSubItemQueries
+from patron.storage.reads import Reads
 from patron.storage.uow import SqlUnitOfWork
 
 
@@ -36,6 +37,7 @@ class Services:
 
     settings: Settings
     engine: AsyncEngine
+    reads: Reads
     hasher: PasswordHasher
     clock: SystemClock
     tokens: TokenConfig
@@ -53,6 +55,7 @@ class Services:
     def build(cls, settings: Settings) -> Services:
         """Create the engine and hasher for ``settings`` (no connection is opened yet)."""
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        reads = Reads(engine, pool_size=settings.db_pool_size)
         argon = settings.argon2
         secret = settings.resolved_jwt_secret()
         clock = SystemClock()
@@ -62,6 +65,7 @@ class Services:
         return cls(
             settings=settings,
             engine=engine,
+            reads=reads,
             hasher=PasswordHasher(
                 Argon2Parameters(argon.memory_cost, argon.time_cost, argon.parallelism),
                 threads=settings.hash_threads or None,
@@ -76,7 +80,7 @@ class Services:
             passwords=PasswordPolicy(
                 min_length=settings.password_min_length, blocklist=settings.password_blocklist
             ),
-            queries=SqlCustomerQueries(engine),
+            queries=SqlCustomerQueries(engine, reads),
             sessionmaker=make_sessionmaker(engine),
             mailer=TemplateMailer(
                 MailSettings(
@@ -100,13 +104,18 @@ class Services:
                 ThrottlePolicy(enabled=settings.throttle_enabled),
                 secret=hmac.new(secret.encode(), b"patron throttle keys", hashlib.sha256).digest(),
             ),
-            order_queries=SqlOrderQueries(engine),
-            sub_items=SqlSubItemQueries(engine),
+            order_queries=SqlOrderQueries(reads),
+            sub_items=SqlSubItemQueries(reads),
         )
+
+    async def close(self) -> None:
+        """Close the database pools (the engine's and the hot reads')."""
+        await self.reads.close()
+        await self.engine.dispose()
 
     def uow(self) -> SqlUnitOfWork:
         """A fresh unit of work (one per request)."""
-        return SqlUnitOfWork(self.sessionmaker)
+        return SqlUnitOfWork(self.sessionmaker, self.reads)
 
 
 def services_of(request: Request) -> Services:
