@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import itertools
 import json
 import sys
 import time
@@ -369,10 +370,9 @@ async def _import_customers(
     services = Services.build(settings)
     bulk = SqlCustomerBulk(services.engine)
     total = customer_imports.ImportOutcome()
-    batch: list[customer_imports.ImportRow | customer_imports.RowProblem] = []
     now = services.clock.now().replace(microsecond=0)
 
-    async def flush() -> None:
+    async def flush(batch: list[customer_imports.ImportRow | customer_imports.RowProblem]) -> None:
         done = await customer_imports.import_customers(
             bulk,
             services.clock,
@@ -384,18 +384,30 @@ async def _import_customers(
         total.updated += done.updated
         total.problems.extend(done.problems)
         progress.update(len(batch))
-        batch.clear()
 
-    try:
-        for line, values in read_rows(path):
+    lines = read_rows(path)
+
+    def read_batch() -> list[customer_imports.ImportRow | customer_imports.RowProblem]:
+        batch: list[customer_imports.ImportRow | customer_imports.RowProblem] = []
+        for line, values in itertools.islice(lines, options["batch_size"]):
             if isinstance(values, str):
                 batch.append(customer_imports.RowProblem(line, "", values))
             else:
                 batch.append(customer_imports.read_row(options["platform"], line, values, now))
-            if len(batch) >= options["batch_size"]:
-                await flush()
-        if batch:
-            await flush()
+        return batch
+
+    # Reading and checking the next batch (a thread) overlaps with writing this one: batches
+    # still reach the database one after another, in file order.
+    try:
+        batch = await asyncio.to_thread(read_batch)
+        while batch:
+            following = asyncio.ensure_future(asyncio.to_thread(read_batch))
+            try:
+                await flush(batch)
+            except BaseException:
+                following.cancel()
+                raise
+            batch = await following
     finally:
         await services.close()
     return total

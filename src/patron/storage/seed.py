@@ -14,6 +14,7 @@ import hashlib
 import json
 import random
 import sqlite3
+import unicodedata
 import uuid as uuid_module
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -127,7 +128,9 @@ def generate(
             if include_known and cid == start_id:
                 email = BENCH_EMAIL
             else:
-                local = f"{first}.{last}".lower().replace(" ", "").replace("'", "")
+                # ASCII local parts, as patron's own sign-up accepts (Zoë -> zoe).
+                plain = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore")
+                local = plain.decode().lower().replace(" ", "").replace("'", "")
                 email = f"{local}.{cid}@{rng.choice(DOMAINS)}"
             country, city, postcode, currency = rng.choice(PLACES)
             street = f"{rng.randint(1, 250)} {rng.choice(STREETS)}"
