@@ -36,6 +36,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from patron.faces.admin import cursors
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = ROOT / ".venv" / "bin"
 WRK = ROOT / "bench" / "wrk"
@@ -50,6 +52,9 @@ PORT = int(os.environ.get("BENCH_PORT", "8099"))
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.com", "Bench-Admin-Pass-1"
 CUSTOMER_EMAIL, CUSTOMER_PASSWORD = "bench@example.com", "Bench-Pass-123"
 READ_CONNECTIONS, HASH_CONNECTIONS = 16, 8
+# Lists, searches and the grid serve back-office traffic: a few clients at once, so their
+# latency targets are read at 4 connections (16 would measure the queue, not the page).
+LIST_CONNECTIONS = 4
 
 
 def log(message: str) -> None:
@@ -85,6 +90,7 @@ class Run:
     ceilings: dict[str, Any] = field(default_factory=dict)
     seeding: dict[str, float] = field(default_factory=dict)
     results: list[Result] = field(default_factory=list)
+    bulk: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 # --- wrk -----------------------------------------------------------------------------------
@@ -277,6 +283,69 @@ def sample_uuids(url: str, path: Path) -> None:
     path.write_text("\n".join(values) + "\n")
 
 
+# --- bulk export and import ------------------------------------------------------------------
+
+
+def _timed(args: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run ``patron args``: wall seconds, peak RSS (VmHWM, sampled until it exits) in MB and
+    what it wrote on stderr."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(BIN / "patron"), *args],
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    peak = 0.0
+    while proc.poll() is None:
+        with contextlib.suppress(OSError):
+            found = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{proc.pid}/status").read_text())
+            if found:
+                peak = max(peak, int(found.group(1)) / 1024)
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    errors = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode != 0:
+        raise SystemExit(f"patron {' '.join(args)} failed:\n{errors[-2000:]}")
+    return seconds, peak, errors
+
+
+def bulk(run: Run, pg_url: str, work: Path, env: dict[str, str]) -> None:
+    """Export every seeded customer with its hash, import the file into an empty database,
+    then import it again (every row an update)."""
+    exported = work / "customers.csv"
+    log("bulk: export")
+    seconds, peak, _ = _timed(
+        ["customers", "export", "--with-password-hashes", "--output", str(exported)],
+        {**env, "PATRON_DATABASE_URL": pg_url},
+    )
+    run.bulk["export"] = {"seconds": seconds, "rss_mb": peak, "rows": CUSTOMERS}
+    target = f"patron_bench_import_{os.getpid()}"
+    url = pg_url.rsplit("/", 1)[0] + f"/{target}"
+    subprocess.run(["psql", PG_URL, "-qc", f"CREATE DATABASE {target}"], check=True)
+    try:
+        patron(["db", "upgrade"], {**env, "PATRON_DATABASE_URL": url})
+        for name in ("import", "reimport"):
+            log(f"bulk: {name}")
+            seconds, peak, said = _timed(
+                ["customers", "import", str(exported)], {**env, "PATRON_DATABASE_URL": url}
+            )
+            # The command's own rate, from its first row to its last (start-up left out).
+            own = re.search(r"\(([\d,]+) rows/s\)", said)
+            run.bulk[name] = {
+                "seconds": seconds,
+                "rss_mb": peak,
+                "rows": CUSTOMERS,
+                "rows_per_second": float(own.group(1).replace(",", "")) if own else 0.0,
+            }
+    finally:
+        subprocess.run(
+            ["psql", PG_URL, "-qc", f"DROP DATABASE IF EXISTS {target} WITH (FORCE)"],
+            check=False,
+        )
+    exported.unlink(missing_ok=True)
+
+
 # --- ceilings --------------------------------------------------------------------------------
 
 
@@ -333,31 +402,43 @@ def scenarios(
     base = f"http://127.0.0.1:{PORT}"
     admin = {"Cookie": f"asid={sessions['admin']}"}
     deep = max(1, CUSTOMERS // 20 - 1)
+    middle = CUSTOMERS // 2
     login = json.dumps({"email": CUSTOMER_EMAIL, "password": CUSTOMER_PASSWORD})
     read = {"connections": READ_CONNECTIONS}
     listed = {**read, "headers": admin}
+    lists = {"connections": LIST_CONNECTIONS, "headers": admin}
     return [
         (
             "EverShop GET /api/customers/{uuid} (admin cookie)",
             {**listed, "url": f"{base}/api/customers/", "script": "get_customer.lua",
              "env": {"BENCH_UUIDS": str(uuids)}},
         ),
-        ("EverShop GET /api/customers?page=1", {**listed, "url": f"{base}/api/customers?page=1"}),
+        ("EverShop GET /api/customers?page=1", {**lists, "url": f"{base}/api/customers?page=1"}),
         (
             "EverShop GET /api/customers?page=500",
-            {**listed, "url": f"{base}/api/customers?page=500"},
+            {**lists, "url": f"{base}/api/customers?page=500"},
         ),
         (
             f"EverShop GET /api/customers?page={deep} (deepest)",
-            {**listed, "url": f"{base}/api/customers?page={deep}"},
+            {**lists, "url": f"{base}/api/customers?page={deep}"},
         ),
         (
             "EverShop GET /api/customers?keyword=smith",
-            {**listed, "url": f"{base}/api/customers?keyword=smith"},
+            {**lists, "url": f"{base}/api/customers?keyword=smith"},
         ),
         (
             "EverShop GET /api/customers?keyword=li (2 characters)",
-            {**listed, "url": f"{base}/api/customers?keyword=li"},
+            {**lists, "url": f"{base}/api/customers?keyword=li"},
+        ),
+        ("Admin grid GET /admin/customers (keyset, first page)",
+         {**lists, "url": f"{base}/admin/customers"}),
+        (
+            "Admin grid GET /admin/customers?after=… (keyset, middle)",
+            {**lists, "url": f"{base}/admin/customers?after={cursors.encode((middle, middle))}"},
+        ),
+        (
+            "Admin grid GET /admin/customers?keyword=smith&sort=-created_at",
+            {**lists, "url": f"{base}/admin/customers?keyword=smith&sort=-created_at"},
         ),
         (
             "JSON:API GET /jsonapi/customer?include=customer/address (X-Session-ID)",
@@ -563,20 +644,32 @@ def targets(run: Run) -> list[str]:
                 f"| {label}: measured and reported | p99 {found.p99_ms:.1f} ms, "
                 f"{found.rps:,.0f} req/s (PostgreSQL, 1 worker) | — |"
             )
-    rows.append(
-        "| admin grid by keyset, estimated total: p99 < 20 ms | no keyset grid route exists yet "
-        "| not measured |"
-    )
-    rows.append(
-        "| import ≥ 20,000 customers/s with pre-hashed passwords (PostgreSQL) | `patron customers "
-        "import` is built on another branch; for reference the seed's COPY path (generation "
-        f"in Python included) ran {run.seeding.get('postgres', 0):,.0f} customers/s | "
-        "not measured |"
-    )
-    rows.append(
-        "| export of 1,000,000 customers in < 200 MB RSS | export is built on another branch "
-        "| not measured |"
-    )
+    for prefix in ("Admin grid GET /admin/customers (", "Admin grid GET /admin/customers?after"):
+        found = _find(run, prefix, "postgres", 1)
+        if found:
+            rows.append(
+                f"| admin grid by keyset, estimated total: p99 < 20 ms{scale_note} | "
+                f"{found.scenario.removeprefix('Admin grid GET ')}: p99 {found.p99_ms:.1f} ms, "
+                f"{found.rps:,.0f} req/s (PostgreSQL, 1 worker) | "
+                f"{verdict(found.p99_ms < 20)}{'' if at_scale else ' at this size'} |"
+            )
+    imported = run.bulk.get("import")
+    if imported:
+        rate = imported["rows_per_second"]
+        again = run.bulk["reimport"]
+        rows.append(
+            "| import ≥ 20,000 customers/s with pre-hashed passwords (PostgreSQL) | "
+            f"{rate:,.0f} customers/s into an empty database ({imported['rows']:,} customers; "
+            f"{imported['seconds']:.1f} s with process start); the same file again (all "
+            f"updates): {again['rows_per_second']:,.0f}/s | {verdict(rate >= 20_000)} |"
+        )
+    exported = run.bulk.get("export")
+    if exported:
+        rows.append(
+            f"| export of 1,000,000 customers in < 200 MB RSS{scale_note} | "
+            f"{exported['rows']:,} customers in {exported['seconds']:.1f} s, peak RSS "
+            f"{exported['rss_mb']:.0f} MB | {verdict(exported['rss_mb'] < 200)} |"
+        )
     peak = max((r.rss_mb for r in run.results), default=0)
     rows.append(
         f"| memory per worker under load < 150 MB RSS | peak {peak:.0f} MB over all "
@@ -599,8 +692,10 @@ def render(run: Run) -> str:
         ".venv/bin/python bench/run.py`). Dataset: `patron bench seed --customers "
         f"{run.customers}` on each database (one address and 0-3 order summaries per "
         "customer, one shared argon2id hash). wrk runs on the same 2 cores as the server "
-        f"(`-t1`, {READ_CONNECTIONS} connections for reads, {HASH_CONNECTIONS} for login and "
-        f"registration, {run.seconds} s per run, 127.0.0.1). The throttle is **off** "
+        f"(`-t1`, {READ_CONNECTIONS} connections for GET one and the storefront reads, "
+        f"{LIST_CONNECTIONS} for lists, searches and the admin grid (back-office traffic), "
+        f"{HASH_CONNECTIONS} for login and registration, {run.seconds} s per run, 127.0.0.1). "
+        "The throttle is **off** "
         "(`PATRON_THROTTLE_ENABLED=false`): one client logging in from one address would "
         "otherwise measure the lockout. Seeding ran at "
         + ", ".join(f"{k} {v:,.0f} customers/s" for k, v in run.seeding.items())
@@ -656,6 +751,30 @@ def render(run: Run) -> str:
             f"{r.p99_ms:.1f} ms | {ratio} | {r.errors} | {r.rss_mb:.0f} MB | "
             f"{r.other_cores:.2f} |"
         )
+    if run.bulk:
+        lines += [
+            "",
+            "### Bulk export and import (PostgreSQL)",
+            "",
+            "Every seeded customer exported with its password hash, imported into an empty, "
+            "migrated database, then imported again (every row an update). Seconds: the whole "
+            "command, process start included; customers/s: the import's own figure (first row "
+            "to last), for the export customers over seconds; peak RSS of the process.",
+            "",
+            "| step | customers | seconds | customers/s | peak RSS | command |",
+            "|---|---|---|---|---|---|",
+        ]
+        commands = {
+            "export": "patron customers export --with-password-hashes --output FILE",
+            "import": "patron customers import FILE",
+            "reimport": "patron customers import FILE (again)",
+        }
+        for name, b in run.bulk.items():
+            lines.append(
+                f"| {name} | {b['rows']:,} | {b['seconds']:.1f} | "
+                f"{b.get('rows_per_second') or b['rows'] / b['seconds']:,.0f} | "
+                f"{b['rss_mb']:.0f} MB | `{commands[name]}` |"
+            )
     lines += ["", "### Targets of issue 7 (item 4) and DECISIONS", "", *targets(run), ""]
     lines += [
         "wrk command lines (headers elided): "
@@ -708,6 +827,7 @@ def main() -> None:
         sample_uuids(pg_url, pg_uuids)
         ceilings(run, pg_url, work, pg_uuids)
         run_patron(run, "postgres", pg_url, work, pg_uuids)
+        bulk(run, pg_url, work, env)
         if not os.environ.get("BENCH_SKIP_SQLITE"):
             sqlite_url = f"sqlite:///{work / 'bench.sqlite3'}"
             log("seeding SQLite")

@@ -438,7 +438,11 @@ def customers_import(
         "batch_size": batch_size,
     }
     with typer.progressbar(length=_count_rows(file), label="importing", file=sys.stderr) as bar:
+        started = time.perf_counter()
         done = asyncio.run(_import_customers(settings, file, options, bar))
+        seconds = time.perf_counter() - started
+    rows = done.inserted + done.updated + len(done.problems)
+    typer.echo(f"read {rows} rows in {seconds:.1f} s ({rows / seconds:,.0f} rows/s)", err=True)
     for problem in done.problems:
         where = f" {problem.field}" if problem.field else ""
         typer.echo(f"line {problem.line}{where}: {problem.reason}", err=True)

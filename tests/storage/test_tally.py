@@ -157,3 +157,22 @@ async def test_pages_keep_their_order_at_every_offset(services: Services) -> Non
             )
             expected = list((await conn.execute(ordered)).scalars())
         assert seen == expected, order_by
+
+
+async def test_the_grid_keyword_finds_login_names(services: Services) -> None:
+    """Login names equal to the email match through the email; others on their own."""
+    rows = [_row(n) for n in range(3)]
+    rows[1] |= {"login_name": "Shopper-Zed", "login_key": "shopper-zed"}
+    async with services.engine.begin() as conn:
+        await conn.execute(insert(Customer.__table__), rows)
+    for term, expected in (
+        ("zed", ["t1@example.com"]),
+        ("ze", ["t1@example.com"]),
+        ("t2@", ["t2@example.com"]),
+    ):
+        page = await services.queries.grid(
+            CustomerFilter(keyword=term, keyword_login_name=True), after=None, before=None
+        )
+        assert sorted(r.email for r in page.rows) == expected, term
+    zed = await services.queries.grid(CustomerFilter(keyword="zed"), after=None, before=None)
+    assert zed.rows == []  # the EverShop list does not search login names

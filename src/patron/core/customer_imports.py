@@ -170,6 +170,8 @@ class _Bad(Exception):
 
 def _text(value: object, name: str) -> str | None:
     """A cell as text: JSON numbers become text, an empty cell is None."""
+    if value.__class__ is str:  # nearly every cell: the quick way
+        return value if value and not value.isspace() else None
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, str | int | float):

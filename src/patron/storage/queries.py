@@ -7,7 +7,18 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal, or_, select, text, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+    tuple_,
+)
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from patron.core import normalise
@@ -139,7 +150,12 @@ def _where(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
             # times slower than reading the table); a prepared statement's generic plan cannot
             # see the term's length, so the short-term statement hides the columns from them.
             columns = [column.concat("") for column in columns]
-        where.append(or_(*(c.like(bindparam("keyword"), escape="/") for c in columns)))
+        matches = [c.like(bindparam("keyword"), escape="/") for c in columns]
+        if shape.login_name:
+            # A login name equal to the email matches when the email does; the login name's
+            # trigram index holds only the others (migration 0008).
+            matches[2] = and_(_C.login_key != _C.email_key, matches[2])
+        where.append(or_(*matches))
     if shape.full_name:
         where.append(_C.name_key.like(bindparam("full_name"), escape="/"))
     if shape.email:
