@@ -12,12 +12,10 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TextIO
+from typing import TYPE_CHECKING, Annotated, Any, TextIO
 
 import typer
 import uvicorn
-from alembic import command
-from alembic.config import Config
 
 from patron.core import admins, audit, auth, customer_imports, normalise, orders, privacy
 from patron.core.audit import Actor
@@ -29,6 +27,9 @@ from patron.settings import Settings
 from patron.storage import seed
 from patron.storage.customer_bulk import SqlCustomerBulk, stream_customers
 from patron.storage.db import make_engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 app = typer.Typer(
     help="patron: customer accounts for online shops.",
@@ -91,6 +92,8 @@ def log_config(log_format: str) -> dict[str, object]:
 
 def alembic_config(url: str) -> Config:
     """Alembic configuration for ``url``, independent of the working directory."""
+    from alembic.config import Config  # noqa: PLC0415 - only for migrations: smaller workers
+
     config = Config(str(ROOT / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.attributes["url"] = url
@@ -99,6 +102,8 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_database(url: str) -> None:
     """Bring the database at ``url`` to the newest schema (callable with or without a loop)."""
+    from alembic import command  # noqa: PLC0415 - as above
+
     config = alembic_config(url)
     try:
         asyncio.get_running_loop()
