@@ -55,6 +55,7 @@ READ_CONNECTIONS, HASH_CONNECTIONS = 16, 8
 # Lists, searches and the grid serve back-office traffic: a few clients at once, so their
 # latency targets are read at 4 connections (16 would measure the queue, not the page).
 LIST_CONNECTIONS = 4
+WARM_UP = 3  # seconds of load before the first measured run of each server
 
 
 def log(message: str) -> None:
@@ -109,9 +110,10 @@ def wrk(
     headers: dict[str, str] | None = None,
     env: dict[str, str] | None = None,
     watch: list[int] | None = None,
+    seconds: int = SECONDS,
 ) -> tuple[dict[str, float], str]:
-    """Run wrk for SECONDS; return its figures and the command line (values elided)."""
-    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{SECONDS}s", "--latency", "--timeout", "5s"]
+    """Run wrk for ``seconds``; return its figures and the command line (values elided)."""
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "5s"]
     shown = list(cmd)
     for name, value in (headers or {}).items():
         cmd += ["-H", f"{name}: {value}"]
@@ -383,13 +385,15 @@ def ceilings(run: Run, pg_url: str, work: Path, uuids: Path) -> None:
         with server(
             cmd, {"BENCH_CEILING_DSN": pg_url}, work / "ceiling.log", "/api/customers/x"
         ) as pid:
-            figures, command = wrk(
-                f"http://127.0.0.1:{PORT}/api/customers/",
-                connections=READ_CONNECTIONS,
-                script="get_customer.lua",
-                env={"BENCH_UUIDS": str(uuids)},
-                watch=[pid],
-            )
+            for seconds in (WARM_UP, SECONDS):  # the first run opens connections, prepares
+                figures, command = wrk(
+                    f"http://127.0.0.1:{PORT}/api/customers/",
+                    connections=READ_CONNECTIONS,
+                    script="get_customer.lua",
+                    env={"BENCH_UUIDS": str(uuids)},
+                    watch=[pid],
+                    seconds=seconds,
+                )
         run.ceilings[f"starlette_{workers}"] = {**figures, "command": command}
 
 
@@ -494,7 +498,18 @@ def run_patron(run: Run, database: str, url: str, work: Path, uuids: Path) -> No
                     form=True,
                 )["token"],
             }
-            for name, spec in scenarios(database, workers, uuids, sessions):
+            listed = scenarios(database, workers, uuids, sessions)
+            # Warm-up, not recorded: every worker opens its connections and prepares its
+            # statements, as the ceiling's first run does.
+            wrk(
+                listed[0][1]["url"],
+                connections=READ_CONNECTIONS,
+                script=listed[0][1]["script"],
+                headers=listed[0][1]["headers"],
+                env=listed[0][1]["env"],
+                seconds=WARM_UP,
+            )
+            for name, spec in listed:
                 figures, command = wrk(
                     spec["url"],
                     connections=spec["connections"],
@@ -694,7 +709,8 @@ def render(run: Run) -> str:
         "customer, one shared argon2id hash). wrk runs on the same 2 cores as the server "
         f"(`-t1`, {READ_CONNECTIONS} connections for GET one and the storefront reads, "
         f"{LIST_CONNECTIONS} for lists, searches and the admin grid (back-office traffic), "
-        f"{HASH_CONNECTIONS} for login and registration, {run.seconds} s per run, 127.0.0.1). "
+        f"{HASH_CONNECTIONS} for login and registration, {run.seconds} s per run, 127.0.0.1; "
+        f"each server first gets {WARM_UP} s of GET one that are not recorded). "
         "The throttle is **off** "
         "(`PATRON_THROTTLE_ENABLED=false`): one client logging in from one address would "
         "otherwise measure the lockout. Seeding ran at "

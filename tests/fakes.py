@@ -118,6 +118,11 @@ class FakeCustomers:
     async def get_by_id(self, customer_id: int) -> Customer | None:
         return next((c for c in self.rows if c.customer_id == customer_id), None)
 
+    async def replace_hash(self, customer_id: int, old: str, new: str) -> None:
+        found = await self.get_by_id(customer_id)
+        if found is not None and found.password_hash == old:
+            found.password_hash = new
+
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None:
         return next(
             (c for c in self.rows if c.store_id == store_id and c.email_key == email_key), None

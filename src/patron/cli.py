@@ -6,6 +6,7 @@ import asyncio
 import csv
 import itertools
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -146,6 +147,11 @@ def serve(
             "  .venv/bin/patron admin create admin@example.com\n",
             err=True,
         )
+    if workers > 1 and not settings.hash_threads:
+        # The workers share the cores: hashing threads beyond one per core only add argon2id
+        # working memory (19 MiB each) and contention.
+        per_worker = max(1, (os.cpu_count() or 1) // workers)
+        os.environ["PATRON_HASH_THREADS"] = str(per_worker)
     uvicorn.run(
         "patron.main:app_from_env",
         factory=True,

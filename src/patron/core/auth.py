@@ -134,8 +134,10 @@ async def login_customer(
         customer = await uow.customers.get_by_id(found.customer_id)
         if customer is None or customer.status != 1:
             raise await _failed(throttle, LOGIN, account, client)
-        if result.new_hash is not None:
-            customer.password_hash = result.new_hash
+        if result.new_hash is not None and found.password_hash:
+            await uow.customers.replace_hash(
+                customer.customer_id, found.password_hash, result.new_hash
+            )
         token, session = _new_customer_session(customer, client, clock.now(), policy)
         await uow.customer_sessions.add(session)
         await uow.commit()

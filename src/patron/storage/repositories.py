@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import Select, bindparam, delete, func, or_, select, update
+from sqlalchemy import Select, Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import configure_mappers
@@ -49,6 +49,16 @@ class SqlCustomers:
 
     async def get_by_id(self, customer_id: int) -> Customer | None:
         return await self._s.get(Customer, customer_id)
+
+    async def replace_hash(self, customer_id: int, old: str, new: str) -> None:
+        # On the table, not the entity: no version check or bump, so concurrent sign-ins that
+        # all found the old hash cannot fail each other; the first one replaces it.
+        table: Table = Customer.__table__  # type: ignore[assignment]
+        await self._s.execute(
+            update(table)
+            .where(table.c.customer_id == customer_id, table.c.password_hash == old)
+            .values(password_hash=new)
+        )
 
     async def get_by_email_key(self, store_id: int, email_key: str) -> Customer | None:
         if "\x00" in email_key:  # never stored (refused on write); PostgreSQL would raise

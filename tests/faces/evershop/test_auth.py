@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -607,3 +608,37 @@ async def test_logout_clears_the_legacy_token_cookie_too(anon: httpx.AsyncClient
     assert len(cleared) == 1
     assert "Max-Age=0" in cleared[0]
     assert "token" not in anon.cookies
+
+
+async def test_concurrent_logins_during_a_rehash_all_succeed(
+    client: httpx.AsyncClient, services: Services
+) -> None:
+    """An imported hash is replaced at the first sign-in; several devices signing in at that
+    moment all get in (the replacement is opportunistic, not a versioned change)."""
+    import bcrypt  # noqa: PLC0415 - the legacy format under test
+    from sqlalchemy import text  # noqa: PLC0415
+
+    created = await factories.register(client)
+    legacy = bcrypt.hashpw(factories.CUSTOMER_PASSWORD.encode(), bcrypt.gensalt(4)).decode()
+    async with services.engine.begin() as conn:
+        before = (
+            await conn.execute(
+                text(
+                    "UPDATE customer SET password_hash = :h WHERE customer_id = :i"
+                    " RETURNING version"
+                ),
+                {"h": legacy, "i": created["customer_id"]},
+            )
+        ).scalar_one()
+    body = {"email": "john.smith@example.com", "password": factories.CUSTOMER_PASSWORD}
+    answers = await asyncio.gather(*(client.post("/customer/login", json=body) for _ in range(6)))
+    assert [r.status_code for r in answers] == [200] * 6, [r.text for r in answers]
+    async with services.engine.connect() as conn:
+        stored, version = (
+            await conn.execute(
+                text("SELECT password_hash, version FROM customer WHERE customer_id = :i"),
+                {"i": created["customer_id"]},
+            )
+        ).one()
+    assert stored.startswith("$argon2id$")
+    assert version == before  # the record did not change for its readers (ETag)
