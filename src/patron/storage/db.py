@@ -91,6 +91,9 @@ _DRIVER_UNAVAILABLE = frozenset(
         "AdminShutdownError",
         "ConnectionFailureError",
         "InterfaceError",
+        # A connection cut off in the middle of a statement cannot be reset when it goes back
+        # to the pool; asyncpg then drops it and raises this.
+        "InternalClientError",
     }
 )
 

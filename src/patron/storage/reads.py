@@ -3,7 +3,8 @@
 On PostgreSQL they go straight to an asyncpg pool: each SQLAlchemy Core statement is compiled
 once to its SQL text and then prepared by asyncpg per connection. That skips what a pooled
 SQLAlchemy connection costs per checkout (a liveness ping, BEGIN and ROLLBACK: three round
-trips around a one-statement read) and the result-processing layer. A connection broken by a
+trips around a one-statement read; asyncpg's own reset on release stays, as it is what takes a
+connection broken mid-statement out of the pool) and the result-processing layer. A connection broken by a
 database restart is retried once on a fresh one (reads are safe to repeat). Elsewhere (SQLite)
 the statements run through the engine as usual.
 
@@ -84,7 +85,6 @@ class Reads:
                     min_size=0,
                     max_size=self._pool_size,
                     init=_json_codecs,
-                    reset=_keep,
                 )
         return self._pool
 
@@ -92,11 +92,6 @@ class Reads:
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
-
-
-async def _keep(_conn: Any) -> None:
-    """Return connections to the pool as they are: these reads change no session state, so
-    asyncpg's reset query (one more round trip per read) has nothing to undo."""
 
 
 async def _json_codecs(conn: Any) -> None:
