@@ -3,10 +3,10 @@
 On PostgreSQL they go straight to an asyncpg pool: each SQLAlchemy Core statement is compiled
 once to its SQL text and then prepared by asyncpg per connection. That skips what a pooled
 SQLAlchemy connection costs per checkout (a liveness ping, BEGIN and ROLLBACK: three round
-trips around a one-statement read; asyncpg's own reset on release stays, as it is what takes a
-connection broken mid-statement out of the pool) and the result-processing layer. A connection broken by a
-database restart is retried once on a fresh one (reads are safe to repeat). Elsewhere (SQLite)
-the statements run through the engine as usual.
+trips around a one-statement read) and the result-processing layer. asyncpg's own reset on
+release stays: it is what takes a connection cut off mid-statement out of the pool. A read that
+fails because the server went away is retried once on a fresh connection (reads are safe to
+repeat). Elsewhere (SQLite) the statements run through the engine as usual.
 
 Statements given here take plain parameters (uuid, int, str) that need no bind processing, and
 select columns whose values asyncpg already returns in their Python form.
