@@ -3,8 +3,19 @@ in the process (a fresh worker's first request)."""
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
+from datetime import timedelta
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from patron.faces._shared.services import Services
+from tests import factories
+
+pytestmark = pytest.mark.anyio
 
 FRESH_PROCESS = """
 from datetime import UTC, datetime
@@ -25,3 +36,34 @@ def test_a_session_row_reads_back_in_a_fresh_process() -> None:
         [sys.executable, "-c", FRESH_PROCESS], capture_output=True, text=True, check=False
     )
     assert (done.returncode, done.stdout.strip()) == (0, "7 None 2026"), done.stderr[-500:]
+
+
+async def test_a_touch_skips_a_session_row_another_request_holds(
+    services: Services, client: httpx.AsyncClient
+) -> None:
+    """Requests of one session that all find it due for a touch do not queue on its row: while
+    another transaction holds it, a touch returns at once and leaves it to that one."""
+    if not services.settings.database_url.startswith("postgresql"):
+        pytest.skip("row locks are PostgreSQL's; SQLite has one writer at a time")
+    await factories.create_admin(services)
+    await factories.admin_login(client)
+    async with services.engine.connect() as conn:
+        session_id, seen = (
+            await conn.execute(text("SELECT session_id, last_seen_at FROM admin_session"))
+        ).one()
+    later = seen + timedelta(minutes=5)
+    async with services.engine.connect() as holder:
+        await holder.begin()
+        await holder.execute(
+            text("SELECT 1 FROM admin_session WHERE session_id = :i FOR UPDATE"), {"i": session_id}
+        )
+        async with services.uow() as uow:
+            await asyncio.wait_for(uow.admin_sessions.touch(session_id, later), timeout=3)
+            await uow.commit()
+        await holder.rollback()
+    async with services.uow() as uow:
+        await uow.admin_sessions.touch(session_id, later)  # free again: it writes
+        await uow.commit()
+    async with services.engine.connect() as conn:
+        now_seen = (await conn.execute(text("SELECT last_seen_at FROM admin_session"))).scalar()
+    assert now_seen == later

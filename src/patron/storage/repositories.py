@@ -521,11 +521,20 @@ class _SqlSessions(Generic[_S, _O]):
         return rows.all()
 
     async def touch(self, session_id: int, at: datetime) -> None:
+        # All the requests of a busy session find it due for a touch at the same moment: the
+        # first takes the row, the others skip it (SKIP LOCKED, PostgreSQL) instead of
+        # queueing behind its commit. SQLite has one writer at a time anyway.
+        table: Table = self.model.__table__  # type: ignore[assignment]
+        free = (
+            select(table.c.session_id)
+            .where(table.c.session_id == session_id)
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
         await self._s.execute(
-            update(self.model)
-            .where(self.model.session_id == session_id)
+            update(table)
+            .where(table.c.session_id == free, table.c.last_seen_at < at)
             .values(last_seen_at=at)
-            .execution_options(synchronize_session="fetch")
         )
 
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -163,22 +164,27 @@ def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
     return start + timedelta(days=1) if next_day else start
 
 
+def _cleaned(query: Mapping[str, str], names: Iterable[str], limit: int) -> dict[str, str]:
+    """The named query parameters that are set, cut to ``limit`` characters, without NUL (in
+    no stored text, and refused by PostgreSQL in a parameter)."""
+    found = {name: query.get(name, "").replace("\x00", "")[:limit] for name in names}
+    return {name: value for name, value in found.items() if value}
+
+
 def _grid_filter(request: Request) -> tuple[CustomerFilter, dict[str, str]]:
     query = request.query_params
     sort = query.get("sort", "")
     descending = sort.startswith("-")
     order_by = SORTS.get(sort.lstrip("-"), "customer_id")
     status = _int(query.get("status"))
-    kept = {
-        k: query[k][:100]
-        for k in ("keyword", "status", "group_id", "sort", "created_from", "created_to")
-        if query.get(k)
-    }
+    kept = _cleaned(
+        query, ("keyword", "status", "group_id", "sort", "created_from", "created_to"), 100
+    )
     flt = CustomerFilter(
         keyword_login_name=True,
         created_from=_day(kept.get("created_from")),
         created_before=_day(kept.get("created_to"), next_day=True),
-        keyword=(query.get("keyword") or "").strip()[:100] or None,
+        keyword=kept.get("keyword", "").strip() or None,
         status=status if status in (0, 1) else None,
         group_id=_int(query.get("group_id")),
         order_by=order_by,
@@ -451,7 +457,7 @@ async def audit_page(request: Request) -> Response:
         return checked
     services, session, admin = checked
     query = request.query_params
-    kept = {k: query[k][:80] for k in ("action", "actor", "customer_id") if query.get(k)}
+    kept = _cleaned(query, ("action", "actor", "customer_id"), 80)
     entries = await audit.search(
         services.uow(),
         before_id=_int(query.get("before")),
