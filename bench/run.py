@@ -56,6 +56,7 @@ READ_CONNECTIONS, HASH_CONNECTIONS = 16, 8
 # latency targets are read at 4 connections (16 would measure the queue, not the page).
 LIST_CONNECTIONS = 4
 WARM_UP = 3  # seconds of load before the first measured run of each server
+SETTLE = 2.0  # seconds of quiet between two scenarios
 
 
 def log(message: str) -> None:
@@ -537,6 +538,9 @@ def run_patron(run: Run, database: str, url: str, work: Path, uuids: Path) -> No
                     f"rss {result.rss_mb:.0f} MB, other load {result.other_cores:.2f} cores"
                 )
                 run.results.append(result)
+                # Requests wrk left in flight (up to a second for the slowest scenarios) finish
+                # before the next scenario starts, so they do not land in its latencies.
+                time.sleep(SETTLE)
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -710,7 +714,8 @@ def render(run: Run) -> str:
         f"(`-t1`, {READ_CONNECTIONS} connections for GET one and the storefront reads, "
         f"{LIST_CONNECTIONS} for lists, searches and the admin grid (back-office traffic), "
         f"{HASH_CONNECTIONS} for login and registration, {run.seconds} s per run, 127.0.0.1; "
-        f"each server first gets {WARM_UP} s of GET one that are not recorded). "
+        f"each server first gets {WARM_UP} s of GET one that are not recorded, and {SETTLE:.0f} s "
+        "of quiet follow each run). "
         "The throttle is **off** "
         "(`PATRON_THROTTLE_ENABLED=false`): one client logging in from one address would "
         "otherwise measure the lockout. Seeding ran at "
