@@ -17,6 +17,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from patron.core.customer_imports import NAME_FIELDS, PROFILE_FIELDS
 from patron.core.entities import Customer, CustomerSession, CustomerToken
 
 CUSTOMER: Table = Customer.__table__  # type: ignore[assignment]
@@ -33,27 +34,9 @@ INSERT_COLUMNS = (
     "login_name",
     "login_key",
     "password_hash",
-    "full_name",
-    "first_name",
-    "last_name",
+    *NAME_FIELDS,
     "name_key",
-    "salutation",
-    "title",
-    "company",
-    "vat_id",
-    "telephone",
-    "fax",
-    "mobile",
-    "website",
-    "birthday",
-    "language",
-    "country",
-    "address_1",
-    "address_2",
-    "address_3",
-    "postcode",
-    "city",
-    "province",
+    *PROFILE_FIELDS,
     "newsletter",
     "created_at",
     "updated_at",
