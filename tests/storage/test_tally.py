@@ -176,3 +176,22 @@ async def test_the_grid_keyword_finds_login_names(services: Services) -> None:
         assert sorted(r.email for r in page.rows) == expected, term
     zed = await services.queries.grid(CustomerFilter(keyword="zed"), after=None, before=None)
     assert zed.rows == []  # the EverShop list does not search login names
+
+
+async def test_keyword_and_name_matches_stay_within_one_field(services: Services) -> None:
+    """Name and email share one trigram-indexed search key (migration 0009), joined by a
+    control character: no term matches across the join, and the name filter ignores emails."""
+    async with services.engine.begin() as conn:
+        await conn.execute(insert(Customer.__table__), [_row(n) for n in range(12)])
+    page = services.queries.page
+    assert (await page(CustomerFilter(keyword="example.com"))).total == 12  # emails
+    assert (await page(CustomerFilter(keyword="t 1"))).total == 3  # names: t 1, t 10, t 11
+    for term in ("1t1", "1\x1ft1", "\x1f", "1 t1@"):
+        assert (await page(CustomerFilter(keyword=term))).total == 0, repr(term)
+    assert (await page(CustomerFilter(full_name="t 1"))).total == 3
+    assert (await page(CustomerFilter(full_name="example"))).total == 0
+    assert (await page(CustomerFilter(full_name="t1@"))).total == 0
+    grid = await services.queries.grid(
+        CustomerFilter(keyword="1\x1ft1", keyword_login_name=True), after=None, before=None
+    )
+    assert grid.rows == []

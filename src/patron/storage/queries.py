@@ -20,6 +20,7 @@ from sqlalchemy import (
     tuple_,
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.compiler import compiles
 
 from patron.core import normalise
 from patron.core.entities import (
@@ -83,6 +84,24 @@ SORTABLE = {
 
 
 TRIGRAM = 3  # the shortest term a trigram index can serve
+# Joins the folded name and email in the one trigram-indexed search key (migration 0009). A term
+# without it cannot match across the join; a term with it is checked against each field.
+KEY_SEPARATOR = "\x1f"
+
+
+class _SearchKey(ColumnElement[str]):
+    """``name_key || chr(31) || email_key``: written exactly as migration 0009 indexes it, so
+    PostgreSQL's planner can match the expression to the index."""
+
+    type = Customer.__table__.c.name_key.type
+    inherit_cache = True
+
+
+@compiles(_SearchKey)
+def _search_key_sql(element: _SearchKey, compiler: Any, **kw: Any) -> str:
+    separator = "chr(31)" if compiler.dialect.name == "postgresql" else "char(31)"
+    name, email = compiler.process(_C.name_key, **kw), compiler.process(_C.email_key, **kw)
+    return f"({name} || {separator} || {email})"
 
 
 class _Shape(NamedTuple):
@@ -96,24 +115,29 @@ class _Shape(NamedTuple):
     group_id: bool
     created_from: bool
     created_before: bool
-    short_keyword: bool
+    # A term the search key's trigram index cannot serve: too short, or holding the separator.
+    plain_keyword: bool
+    plain_full_name: bool
 
 
-_UNFILTERED = _Shape(*(False,) * len(_Shape._fields))
+def _unindexed(term: str) -> bool:
+    return len(term) < TRIGRAM or KEY_SEPARATOR in term
 
 
 def _shape(flt: CustomerFilter) -> _Shape:
     keyword = normalise.fold(flt.keyword) if flt.keyword else ""
+    full_name = normalise.fold(flt.full_name) if flt.full_name else ""
     return _Shape(
         keyword=bool(keyword),
         login_name=bool(keyword) and flt.keyword_login_name,
-        full_name=bool(flt.full_name),
+        full_name=bool(full_name),
         email=bool(flt.email),
         status=flt.status is not None,
         group_id=flt.group_id is not None,
         created_from=flt.created_from is not None,
         created_before=flt.created_before is not None,
-        short_keyword=0 < len(keyword) < TRIGRAM,
+        plain_keyword=_unindexed(keyword),
+        plain_full_name=_unindexed(full_name),
     )
 
 
@@ -138,26 +162,32 @@ def _filter_params(flt: CustomerFilter) -> dict[str, Any]:
     return params
 
 
+def _matches(column: Any, name: str) -> ColumnElement[bool]:
+    return column.like(bindparam(name), escape="/")  # type: ignore[no-any-return]
+
+
 @lru_cache(maxsize=64)
 def _where(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     where: list[ColumnElement[bool]] = [_C.store_id == bindparam("store_id")]
     if shape.keyword:
-        columns: list[Any] = [_C.name_key, _C.email_key]
-        if shape.login_name:
-            columns.append(_C.login_key)
-        if shape.short_keyword:
-            # Too short for the trigram indexes, whose scan would then read every entry (three
-            # times slower than reading the table); a prepared statement's generic plan cannot
-            # see the term's length, so the short-term statement hides the columns from them.
-            columns = [column.concat("") for column in columns]
-        matches = [c.like(bindparam("keyword"), escape="/") for c in columns]
+        if shape.plain_keyword:
+            # Read row by row. A prepared statement's generic plan cannot see the term, so the
+            # login name is hidden from its trigram index, whose scan for a short term would
+            # read every entry (three times slower than reading the table).
+            login = _C.login_key.concat("")
+            matches = [_matches(_C.name_key, "keyword"), _matches(_C.email_key, "keyword")]
+        else:
+            login = _C.login_key
+            matches = [_matches(_SearchKey(), "keyword")]
         if shape.login_name:
             # A login name equal to the email matches when the email does; the login name's
             # trigram index holds only the others (migration 0008).
-            matches[2] = and_(_C.login_key != _C.email_key, matches[2])
+            matches.append(and_(_C.login_key != _C.email_key, _matches(login, "keyword")))
         where.append(or_(*matches))
     if shape.full_name:
-        where.append(_C.name_key.like(bindparam("full_name"), escape="/"))
+        if not shape.plain_full_name:
+            where.append(_matches(_SearchKey(), "full_name"))  # the index narrows, then:
+        where.append(_matches(_C.name_key, "full_name"))
     if shape.email:
         where.append(_C.email_key == bindparam("email"))
     if shape.status:
