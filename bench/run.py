@@ -56,6 +56,7 @@ READ_CONNECTIONS, HASH_CONNECTIONS = 16, 8
 # latency targets are read at 4 connections (16 would measure the queue, not the page).
 LIST_CONNECTIONS = 4
 WARM_UP = 3  # seconds of load before the first measured run of each server
+SCENARIO_WARM_UP = 1  # seconds of the same load before each later measured run
 SETTLE = 2.0  # seconds of quiet between two scenarios
 
 
@@ -500,17 +501,21 @@ def run_patron(run: Run, database: str, url: str, work: Path, uuids: Path) -> No
                 )["token"],
             }
             listed = scenarios(database, workers, uuids, sessions)
-            # Warm-up, not recorded: every worker opens its connections and prepares its
-            # statements, as the ceiling's first run does.
-            wrk(
-                listed[0][1]["url"],
-                connections=READ_CONNECTIONS,
-                script=listed[0][1]["script"],
-                headers=listed[0][1]["headers"],
-                env=listed[0][1]["env"],
-                seconds=WARM_UP,
-            )
-            for name, spec in listed:
+            for index, (name, spec) in enumerate(listed):
+                # Warm-up, not recorded. Before the first run every worker opens its
+                # connections and prepares its statements, as the ceiling's first run does;
+                # before each later run the scenario's pages come back into PostgreSQL's
+                # buffers, which the previous scenario may have taken (at 1,000,000 customers
+                # the table is larger than the default 128 MB shared_buffers).
+                wrk(
+                    spec["url"],
+                    connections=spec["connections"],
+                    script=spec.get("script"),
+                    headers=spec.get("headers"),
+                    env=spec.get("env"),
+                    seconds=WARM_UP if index == 0 else SCENARIO_WARM_UP,
+                )
+                time.sleep(SETTLE)
                 figures, command = wrk(
                     spec["url"],
                     connections=spec["connections"],
@@ -714,8 +719,8 @@ def render(run: Run) -> str:
         f"(`-t1`, {READ_CONNECTIONS} connections for GET one and the storefront reads, "
         f"{LIST_CONNECTIONS} for lists, searches and the admin grid (back-office traffic), "
         f"{HASH_CONNECTIONS} for login and registration, {run.seconds} s per run, 127.0.0.1; "
-        f"each server first gets {WARM_UP} s of GET one that are not recorded, and {SETTLE:.0f} s "
-        "of quiet follow each run). "
+        f"each run follows {SCENARIO_WARM_UP} s of the same load that is not recorded "
+        f"({WARM_UP} s for a server's first run) and {SETTLE:.0f} s of quiet). "
         "The throttle is **off** "
         "(`PATRON_THROTTLE_ENABLED=false`): one client logging in from one address would "
         "otherwise measure the lockout. Seeding ran at "
