@@ -85,6 +85,7 @@ class Reads:
                     min_size=0,
                     max_size=self._pool_size,
                     init=_json_codecs,
+                    reset=_nothing_to_reset,
                 )
         return self._pool
 
@@ -92,6 +93,12 @@ class Reads:
         pool, self._pool = self._pool, None
         if pool is not None:
             await pool.close()
+
+
+async def _nothing_to_reset(conn: Any) -> None:
+    """Reads leave no session state behind (no SET, LISTEN, cursor or advisory lock), so the
+    release skips asyncpg's reset query: one round trip less per read. asyncpg still rolls
+    back a transaction left open and closes a connection found broken."""
 
 
 async def _json_codecs(conn: Any) -> None:
