@@ -14,6 +14,7 @@ from sqlalchemy import (
     bindparam,
     func,
     literal,
+    literal_column,
     or_,
     select,
     text,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from patron.core import normalise
 from patron.core.entities import (
@@ -89,19 +91,32 @@ TRIGRAM = 3  # the shortest term a trigram index can serve
 KEY_SEPARATOR = "\x1f"
 
 
-class _SearchKey(ColumnElement[str]):
-    """``name_key || chr(31) || email_key``: written exactly as migration 0009 indexes it, so
-    PostgreSQL's planner can match the expression to the index."""
+# ``name_key || chr(31) || email_key`` exactly as migration 0009 indexes it, so PostgreSQL's
+# planner matches the expression to the index (chr(31) written out: a bound 31 would not match).
+_SEARCH_KEY = _C.name_key.op("||")(literal_column("chr(31)")).op("||")(_C.email_key)
 
-    type = Customer.__table__.c.name_key.type
+
+class _ByDialect(ColumnElement[bool]):
+    """A condition written one way for PostgreSQL, where the search key's trigram index serves
+    it, and another elsewhere: SQLite reads every row either way, and building the key for each
+    of them made its keyword count a third slower than testing the two fields (93 against
+    68 ms at 200,000 customers)."""
+
     inherit_cache = True
+    _traverse_internals = [
+        ("postgres", InternalTraversal.dp_clauseelement),
+        ("portable", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, postgres: ColumnElement[bool], portable: ColumnElement[bool]) -> None:
+        self.postgres = postgres
+        self.portable = portable
 
 
-@compiles(_SearchKey)
-def _search_key_sql(element: _SearchKey, compiler: Any, **kw: Any) -> str:
-    separator = "chr(31)" if compiler.dialect.name == "postgresql" else "char(31)"
-    name, email = compiler.process(_C.name_key, **kw), compiler.process(_C.email_key, **kw)
-    return f"({name} || {separator} || {email})"
+@compiles(_ByDialect)
+def _by_dialect_sql(element: _ByDialect, compiler: Any, **kw: Any) -> str:
+    chosen = element.postgres if compiler.dialect.name == "postgresql" else element.portable
+    return f"({compiler.process(chosen, **kw)})"
 
 
 class _Shape(NamedTuple):
@@ -170,24 +185,27 @@ def _matches(column: Any, name: str) -> ColumnElement[bool]:
 def _where(shape: _Shape) -> tuple[ColumnElement[bool], ...]:
     where: list[ColumnElement[bool]] = [_C.store_id == bindparam("store_id")]
     if shape.keyword:
+        fields = or_(_matches(_C.name_key, "keyword"), _matches(_C.email_key, "keyword"))
         if shape.plain_keyword:
             # Read row by row. A prepared statement's generic plan cannot see the term, so the
             # login name is hidden from its trigram index, whose scan for a short term would
             # read every entry (three times slower than reading the table).
             login = _C.login_key.concat("")
-            matches = [_matches(_C.name_key, "keyword"), _matches(_C.email_key, "keyword")]
+            matches: list[ColumnElement[bool]] = [fields]
         else:
             login = _C.login_key
-            matches = [_matches(_SearchKey(), "keyword")]
+            matches = [_ByDialect(_matches(_SEARCH_KEY, "keyword"), fields)]
         if shape.login_name:
             # A login name equal to the email matches when the email does; the login name's
             # trigram index holds only the others (migration 0008).
             matches.append(and_(_C.login_key != _C.email_key, _matches(login, "keyword")))
         where.append(or_(*matches))
     if shape.full_name:
-        if not shape.plain_full_name:
-            where.append(_matches(_SearchKey(), "full_name"))  # the index narrows, then:
-        where.append(_matches(_C.name_key, "full_name"))
+        name = _matches(_C.name_key, "full_name")
+        if shape.plain_full_name:
+            where.append(name)
+        else:  # the search key's index narrows, then the name decides
+            where.append(_ByDialect(and_(_matches(_SEARCH_KEY, "full_name"), name), name))
     if shape.email:
         where.append(_C.email_key == bindparam("email"))
     if shape.status:
