@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from patron.faces._shared.services import Services
+from patron.faces.admin import cursors
 from tests import factories
 from tests.faces.abantecart import wire
 
@@ -120,6 +121,29 @@ async def test_the_grid_searches_sorts_and_pages(
     nul = await client.get("/admin/customers?keyword=Love%00lace")
     assert nul.status_code == 200
     assert "ada@example.com" in nul.text
+
+
+@pytest.mark.parametrize(
+    ("sort", "value", "row_id"),
+    [
+        ("customer_id", 2**70, 1),
+        ("customer_id", 1, -(2**70)),
+        ("status", 40_000, 1),
+        ("created_at", "2026-01-01T00:00:00", 1),
+        ("created_at", "9999-12-31T23:59:59+00:00", 2**63),
+    ],
+)
+async def test_a_cursor_beyond_the_columns_range_is_not_an_error(
+    client: httpx.AsyncClient, services: Services, sort: str, value: object, row_id: int
+) -> None:
+    """A hand-made cursor whose values the database columns cannot hold (or a time without a
+    zone) pages like any other cursor: no 500."""
+    await factories.register(client, email="ada@example.com", full_name="Ada Lovelace")
+    await _sign_in(client, services)
+    for direction in ("after", "before"):
+        cursor = cursors.encode((value, row_id))
+        page = await client.get(f"/admin/customers?sort={sort}&{direction}={cursor}")
+        assert page.status_code == 200, (direction, page.text[-300:])
 
 
 async def test_the_customer_page_shows_profile_addresses_and_sessions(

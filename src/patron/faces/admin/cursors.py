@@ -8,6 +8,14 @@ import json
 from datetime import datetime
 from typing import Any
 
+# What the key columns hold: a value beyond them is a made-up cursor, which the database would
+# refuse to compare.
+BIGINT, SMALLINT = 2**63, 2**15
+
+
+def _fits(value: Any, bound: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and -bound <= value < bound
+
 
 def encode(key: tuple[Any, int] | None) -> str:
     """The URL form of a row's key."""
@@ -27,7 +35,7 @@ def decode(text: str | None, order_by: str) -> tuple[Any, int] | None:
         value, row_id = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
     except (ValueError, binascii.Error, TypeError):
         return None
-    if isinstance(row_id, bool) or not isinstance(row_id, int):
+    if not _fits(row_id, BIGINT):
         return None
     if order_by == "created_at":
         try:
@@ -35,7 +43,7 @@ def decode(text: str | None, order_by: str) -> tuple[Any, int] | None:
         except (TypeError, ValueError):
             return None
     elif order_by in ("customer_id", "status"):
-        if isinstance(value, bool) or not isinstance(value, int):
+        if not _fits(value, SMALLINT if order_by == "status" else BIGINT):
             return None
     elif not isinstance(value, str):
         return None
