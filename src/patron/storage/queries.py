@@ -156,6 +156,9 @@ def _shape(flt: CustomerFilter) -> _Shape:
     )
 
 
+_UNFILTERED = _shape(CustomerFilter())
+
+
 def _like(text: str) -> str:
     """A LIKE pattern matching ``text`` anywhere (escape character ``/``)."""
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
@@ -261,6 +264,30 @@ def _page_statements(shape: _Shape, order_by: str, descending: bool) -> tuple[Se
     return total, rows
 
 
+@lru_cache(maxsize=256)
+def _grid_statement(shape: _Shape, order_by: str, descending: bool, from_edge: bool) -> Select[Any]:
+    """One keyset page of the admin grid (one row more than asked: is there a next page?)."""
+    column = SORTABLE.get(order_by, _C.customer_id)
+    where = list(_where(shape))
+    if from_edge:
+        key = tuple_(column, _C.customer_id)
+        edge = tuple_(bindparam("edge_key", type_=column.type), bindparam("edge_id"))
+        where.append(key < edge if descending else key > edge)
+    order = [column.desc(), _C.customer_id.desc()] if descending else [column, _C.customer_id]
+    return select(*_ROW_COLUMNS, column).where(*where).order_by(*order).limit(bindparam("limit"))
+
+
+@lru_cache(maxsize=64)
+def _grid_count(shape: _Shape) -> Select[Any]:
+    capped = (
+        select(literal(1))
+        .select_from(Customer.__table__)
+        .where(*_where(shape))
+        .limit(GRID_COUNT_CAP + 1)
+    )
+    return select(func.count()).select_from(capped.subquery())
+
+
 # Built once: the statements of the hot reads differ only in their parameters.
 _GET_ROW = select(*_ROW_COLUMNS).where(
     _C.uuid == bindparam("customer_uuid"), _C.store_id == bindparam("store_id")
@@ -281,7 +308,11 @@ _ADDRESS_KEYS = [column.key for column in _ADDRESS_COLUMNS]
 
 
 GRID_COUNT_CAP = 10_000
-_ESTIMATE = text("SELECT reltuples::bigint FROM pg_class WHERE relname = 'customer'")
+_ESTIMATE: Select[Any] = (
+    select(literal_column("reltuples::bigint"))
+    .select_from(text("pg_class"))
+    .where(text("relname = 'customer'"))
+)
 
 
 class SqlCustomerQueries:
@@ -316,20 +347,16 @@ class SqlCustomerQueries:
     async def grid(
         self, flt: CustomerFilter, *, after: tuple[Any, int] | None, before: tuple[Any, int] | None
     ) -> GridPage:
-        column = SORTABLE.get(flt.order_by, _C.customer_id)
-        where = list(_where(_shape(flt)))
         backwards = before is not None
         # Walking backwards is walking forwards in the opposite order, then flipping the rows.
         descending = flt.descending != backwards
-        key = tuple_(column, _C.customer_id)
         edge = before if backwards else after
+        stmt = _grid_statement(_shape(flt), flt.order_by, descending, edge is not None)
+        params = _filter_params(flt) | {"limit": flt.limit + 1}
         if edge is not None:
-            where.append(key < tuple_(*edge) if descending else key > tuple_(*edge))
-        order = [column.desc(), _C.customer_id.desc()] if descending else [column, _C.customer_id]
-        stmt = select(*_ROW_COLUMNS, column).where(*where).order_by(*order).limit(flt.limit + 1)
-        async with self._engine.connect() as conn:
-            found = list((await conn.execute(stmt, _filter_params(flt))).all())
-            total, estimated, at_least = await self._grid_total(conn, flt)
+            params |= {"edge_key": edge[0], "edge_id": edge[1]}
+        found = list(await self._reads.all(stmt, params))
+        total, estimated, at_least = await self._grid_total(flt)
         more = len(found) > flt.limit
         found = found[: flt.limit]
         if backwards:
@@ -347,35 +374,15 @@ class SqlCustomerQueries:
             at_least=at_least,
         )
 
-    async def _grid_total(self, conn: Any, flt: CustomerFilter) -> tuple[int, bool, bool]:
+    async def _grid_total(self, flt: CustomerFilter) -> tuple[int, bool, bool]:
         """Exact when cheap; the planner's estimate for the whole table on PostgreSQL; counted
         up to a cap when filtered (no full scans for a page header)."""
-        filtered = any(
-            (
-                flt.keyword,
-                flt.full_name,
-                flt.email,
-                flt.status is not None,
-                flt.group_id is not None,
-                flt.created_from,
-                flt.created_before,
-            )
-        )
-        if not filtered and conn.dialect.name == "postgresql":
-            estimate = (await conn.execute(_ESTIMATE)).scalar()
+        shape = _shape(flt)
+        if shape == _UNFILTERED and self._engine.dialect.name == "postgresql":
+            estimate = (await self._reads.all(_ESTIMATE, {}))[0][0]
             if estimate is not None and estimate >= GRID_COUNT_CAP:
                 return int(estimate), True, False
-        capped = (
-            select(literal(1))
-            .select_from(Customer.__table__)
-            .where(*_where(_shape(flt)))
-            .limit(GRID_COUNT_CAP + 1)
-        )
-        count = (
-            await conn.execute(
-                select(func.count()).select_from(capped.subquery()), _filter_params(flt)
-            )
-        ).scalar_one()
+        count = (await self._reads.all(_grid_count(shape), _filter_params(flt)))[0][0]
         if count > GRID_COUNT_CAP:
             return GRID_COUNT_CAP, False, True
         return int(count), False, False
