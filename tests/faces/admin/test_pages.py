@@ -349,6 +349,10 @@ async def test_the_grid_finds_login_names_and_filters_by_creation_date(
     assert "0 customers" in none.text
     today = await client.get("/admin/customers?created_from=2001-01-01")
     assert "2 customers" in today.text
+    # The last day a date can name: "created up to the end of it" is every customer.
+    last = await client.get("/admin/customers?created_from=0001-01-01&created_to=9999-12-31")
+    assert last.status_code == 200
+    assert "2 customers" in last.text
 
 
 async def test_addresses_are_added_changed_made_default_and_deleted(

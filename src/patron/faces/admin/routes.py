@@ -161,6 +161,8 @@ def _day(text: str | None, *, next_day: bool = False) -> datetime | None:
     except ValueError:
         return None
     start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+    if next_day and day == date.max:
+        return None  # "up to the end of the last day there is": no bound
     return start + timedelta(days=1) if next_day else start
 
 
