@@ -351,12 +351,13 @@ class SqlCustomerQueries:
         # Walking backwards is walking forwards in the opposite order, then flipping the rows.
         descending = flt.descending != backwards
         edge = before if backwards else after
-        stmt = _grid_statement(_shape(flt), flt.order_by, descending, edge is not None)
-        params = _filter_params(flt) | {"limit": flt.limit + 1}
+        shape, filtered = _shape(flt), _filter_params(flt)
+        stmt = _grid_statement(shape, flt.order_by, descending, edge is not None)
+        params = filtered | {"limit": flt.limit + 1}
         if edge is not None:
             params |= {"edge_key": edge[0], "edge_id": edge[1]}
         found = list(await self._reads.all(stmt, params))
-        total, estimated, at_least = await self._grid_total(flt)
+        total, estimated, at_least = await self._grid_total(shape, filtered)
         more = len(found) > flt.limit
         found = found[: flt.limit]
         if backwards:
@@ -374,15 +375,14 @@ class SqlCustomerQueries:
             at_least=at_least,
         )
 
-    async def _grid_total(self, flt: CustomerFilter) -> tuple[int, bool, bool]:
+    async def _grid_total(self, shape: _Shape, params: dict[str, Any]) -> tuple[int, bool, bool]:
         """Exact when cheap; the planner's estimate for the whole table on PostgreSQL; counted
         up to a cap when filtered (no full scans for a page header)."""
-        shape = _shape(flt)
         if shape == _UNFILTERED and self._engine.dialect.name == "postgresql":
             estimate = (await self._reads.all(_ESTIMATE, {}))[0][0]
             if estimate is not None and estimate >= GRID_COUNT_CAP:
                 return int(estimate), True, False
-        count = (await self._reads.all(_grid_count(shape), _filter_params(flt)))[0][0]
+        count = (await self._reads.all(_grid_count(shape), params))[0][0]
         if count > GRID_COUNT_CAP:
             return GRID_COUNT_CAP, False, True
         return int(count), False, False

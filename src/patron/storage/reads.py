@@ -3,13 +3,15 @@
 On PostgreSQL they go straight to an asyncpg pool: each SQLAlchemy Core statement is compiled
 once to its SQL text and then prepared by asyncpg per connection. That skips what a pooled
 SQLAlchemy connection costs per checkout (a liveness ping, BEGIN and ROLLBACK: three round
-trips around a one-statement read) and the result-processing layer. asyncpg's own reset on
-release stays: it is what takes a connection cut off mid-statement out of the pool. A read that
-fails because the server went away is retried once on a fresh connection (reads are safe to
-repeat). Elsewhere (SQLite) the statements run through the engine as usual.
+trips around a one-statement read) and the result-processing layer. Connections go back to
+the pool without asyncpg's reset query (the reads leave no session state); asyncpg still drops
+a connection it finds closed. A read that fails because the server went away is retried once
+on a fresh connection (reads are safe to repeat). Elsewhere (SQLite) the statements run through
+the engine as usual.
 
-Statements given here take plain parameters (uuid, int, str) that need no bind processing, and
-select columns whose values asyncpg already returns in their Python form.
+Statements given here take plain parameters (uuid, int, str, timezone-aware datetime) that need
+no bind processing, and select columns whose values asyncpg already returns in their Python
+form.
 """
 
 from __future__ import annotations
