@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 # What the key columns hold: a value beyond them is a made-up cursor, which the database would
@@ -42,6 +42,8 @@ def decode(text: str | None, order_by: str) -> tuple[Any, int] | None:
             value = datetime.fromisoformat(value)
         except (TypeError, ValueError):
             return None
+        if value.tzinfo is None:  # written by hand: times are stored in UTC
+            value = value.replace(tzinfo=UTC)
     elif order_by in ("customer_id", "status"):
         if not _fits(value, SMALLINT if order_by == "status" else BIGINT):
             return None
